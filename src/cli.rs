@@ -1,0 +1,355 @@
+//! The `overture` command line (CONTRACT §1).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use time::OffsetDateTime;
+
+use overture::clock::Clock;
+use overture::domain::{group_thousands, Approach, Tone};
+use overture::import::{self, ImportFailure, Staged};
+use overture::services::{self, Lookup};
+use overture::store::{self, Store, Workspace};
+use overture::{demo, detection, http};
+
+#[derive(Parser)]
+#[command(name = "overture", version, about = "Introduce expansions in a way that feels helpful, not salesy")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args)]
+pub struct Settings {
+    /// Database: sqlite://PATH (created if missing) or postgres://…
+    #[arg(long, env = "OVERTURE_DATABASE_URL", default_value = "sqlite://overture-data/overture.db", global = true)]
+    pub database_url: String,
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "OVERTURE_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: SocketAddr,
+    /// Mail transport: file:DIR, smtp://[user:pass@]host:port[?tls=none|starttls|tls], or gmail.
+    #[arg(long, env = "OVERTURE_MAIL", default_value = "file:overture-data/outbox", global = true)]
+    pub mail: String,
+    /// Base URL of tracking links (default: http:// + the bind address).
+    #[arg(long, env = "OVERTURE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+}
+
+#[derive(Args)]
+pub struct WorkspaceArg {
+    /// The workspace to act in.
+    #[arg(long, default_value = "default")]
+    pub workspace: String,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Load the built-in demo workspace when the database has none, then serve.
+    Demo,
+    /// Run the HTTP server and the background workers.
+    Serve,
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Load a workspace bundle (JSON) or CSV files, all or nothing.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Re-evaluate expansion signals and opportunities for every customer.
+    Detect {
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Compose and store an upsell introduction draft and print it.
+    Draft {
+        /// Internal id, external id, or unambiguous name.
+        customer: String,
+        #[arg(long)]
+        approach: Option<Approach>,
+        #[arg(long)]
+        tone: Option<Tone>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write a synthetic workspace as CSV files (for benchmarks; deterministic for a seed).
+    Synth {
+        #[arg(long, default_value_t = 1000)]
+        customers: u64,
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Folder to write the CSV files into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Print a new API token for a team member.
+    Issue {
+        email: String,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+}
+
+/// Exit 2 for input a person must fix, 1 for anything else.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Input(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Other(_) => 1,
+        }
+    }
+}
+
+type CliResult<T = ()> = Result<T, CliError>;
+
+async fn open(settings: &Settings) -> CliResult<Arc<dyn Store>> {
+    let store = store::open(&settings.database_url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn existing_workspace(store: &Arc<dyn Store>, name: &str) -> CliResult<Workspace> {
+    store
+        .workspace(name)
+        .await?
+        .ok_or_else(|| CliError::Input(format!("no workspace `{name}` in this database: import data into it first")))
+}
+
+pub async fn run(cli: Cli, clock: Clock) -> CliResult {
+    let settings = &cli.settings;
+    match cli.command {
+        Command::Migrate => {
+            open(settings).await?;
+            println!("Database schema is up to date.");
+            Ok(())
+        }
+        Command::Serve => serve(open(settings).await?, settings, clock).await,
+        Command::Demo => {
+            let store = open(settings).await?;
+            let token = load_demo(&store, clock.now()).await?;
+            println!("Overture demo at http://{}/", settings.bind);
+            println!("Sign in as Sarah Chen (CSM) with this access token:\n\n    {token}\n");
+            println!(
+                "Try: curl -H 'Authorization: Bearer {token}' http://{}/api/customers/acme/expansion-context",
+                settings.bind
+            );
+            serve(store, settings, clock).await
+        }
+        Command::Import { files, workspace } => {
+            import_files(&open(settings).await?, &workspace.workspace, &files, clock.now()).await
+        }
+        Command::Detect { workspace } => detect(&open(settings).await?, &workspace.workspace, clock.now()).await,
+        Command::Draft { customer, workspace, .. } => {
+            let store = open(settings).await?;
+            let ws = existing_workspace(&store, &workspace.workspace).await?;
+            let found = find(&store, &ws, &customer).await?;
+            Err(CliError::Other(anyhow::anyhow!(
+                "composing introductions for {} is not available in this version yet",
+                found.name
+            )))
+        }
+        Command::Token { command: TokenCommand::Issue { email, workspace } } => {
+            let store = open(settings).await?;
+            let ws = existing_workspace(&store, &workspace.workspace).await?;
+            let member = store.member_by_email(&ws, &email).await?.ok_or_else(|| {
+                CliError::Input(format!(
+                    "`{email}` is not a team member of workspace `{}`: add them to its team first",
+                    ws.name
+                ))
+            })?;
+            let token = http::auth::new_token();
+            store.create_token(&member, &http::auth::hash_token(&token), clock.now()).await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Synth { customers, days, seed, out } => {
+            let rows = overture::synth::write_workspace(&out, customers, days, seed, clock.now().date())?;
+            println!("Wrote {customers} customers and {rows} usage rows to {}", out.display());
+            Ok(())
+        }
+    }
+}
+
+async fn find(store: &Arc<dyn Store>, ws: &Workspace, key: &str) -> CliResult<overture::domain::Customer> {
+    match services::find_customer(store, ws, key).await? {
+        Lookup::Found(c) => Ok(c),
+        Lookup::NotFound => Err(CliError::Input(format!("no customer `{key}` in workspace `{}`", ws.name))),
+        Lookup::Ambiguous(cs) => {
+            let list: Vec<String> = cs.iter().map(|c| format!("{} ({}, {})", c.name, c.id, c.external_id)).collect();
+            Err(CliError::Input(format!(
+                "`{key}` matches several customers: {}; use an id or external id",
+                list.join("; ")
+            )))
+        }
+    }
+}
+
+/// Loads the demo into the `default` workspace when it has no customers; returns a token for the demo CSM.
+async fn load_demo(store: &Arc<dyn Store>, now: OffsetDateTime) -> CliResult<String> {
+    let ws = store.ensure_workspace("default", now).await?;
+    if store.count_customers(&ws).await? == 0 {
+        let mut staged = Staged::default();
+        staged.add_bundle(demo::bundle(now.date()));
+        match import::run(store, &ws, staged, Default::default(), now).await {
+            Ok(report) => println!(
+                "Loaded the demo workspace: {} customers, {} opportunities.",
+                report.customers, report.detection.opportunities_created
+            ),
+            Err(ImportFailure::Invalid { errors, .. }) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                return Err(CliError::Other(anyhow::anyhow!(
+                    "the built-in demo data is invalid:\n{}",
+                    lines.join("\n")
+                )));
+            }
+            Err(ImportFailure::Failed(e)) => return Err(e.into()),
+        }
+    }
+    let member =
+        store.member_by_email(&ws, demo::DEMO_CSM).await?.context("the demo CSM is missing from the workspace")?;
+    let token = http::auth::new_token();
+    store.create_token(&member, &http::auth::hash_token(&token), now).await?;
+    Ok(token)
+}
+
+async fn import_files(store: &Arc<dyn Store>, workspace: &str, files: &[PathBuf], now: OffsetDateTime) -> CliResult {
+    let ws = store.ensure_workspace(workspace, now).await?;
+    let mut errors = import::validate::Errors::default();
+    let mut staged = Staged::default();
+    for file in files {
+        let name = file.display().to_string();
+        if name.to_ascii_lowercase().ends_with(".json") {
+            let bytes = std::fs::read(file).map_err(|e| CliError::Input(format!("cannot read {name}: {e}")))?;
+            staged.add_bundle_json(Some(&name), &bytes, &mut errors);
+        } else if file.is_file() {
+            staged.add_csv(file, &mut errors)?;
+        } else {
+            return Err(CliError::Input(format!("cannot read {name}: no such file")));
+        }
+    }
+    let started = std::time::Instant::now();
+    match import::run(store, &ws, staged, errors, now).await {
+        Ok(r) => {
+            println!(
+                "Imported into `{}`: {} customers, {} contacts, {} usage rows, {} feature requests, {} milestones, {} plans, {} features, {} team members ({:.1} s).",
+                ws.name, r.customers, r.contacts, r.usage_rows, r.feature_requests, r.milestones, r.plans, r.features, r.team,
+                started.elapsed().as_secs_f64()
+            );
+            println!(
+                "Detection: {} customers, {} signals, {} opportunities new, {} updated, {} expired.",
+                r.detection.customers,
+                r.detection.signals,
+                r.detection.opportunities_created,
+                r.detection.opportunities_updated,
+                r.detection.opportunities_expired
+            );
+            Ok(())
+        }
+        Err(ImportFailure::Invalid { errors, total }) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            if total > errors.len() {
+                eprintln!("… and {} more", total - errors.len());
+            }
+            Err(CliError::Input(format!("{total} problem(s) found; nothing was imported")))
+        }
+        Err(ImportFailure::Failed(e)) => Err(e.into()),
+    }
+}
+
+async fn detect(store: &Arc<dyn Store>, workspace: &str, now: OffsetDateTime) -> CliResult {
+    let ws = existing_workspace(store, workspace).await?;
+    let started = std::time::Instant::now();
+    let counts = detection::run(store, &ws, None, now).await?;
+    let elapsed = started.elapsed();
+    let open = store.opportunities(&ws, Some("identified")).await?;
+    println!("{:<28} {:<18} {:<30} {:>12}  AE", "CUSTOMER", "MAIN SIGNAL", "OPPORTUNITY", "VALUE/YEAR");
+    for o in open.iter().take(25) {
+        println!(
+            "{:<28} {:<18} {:<30} {:>12}  {}",
+            truncate(&o.customer_name, 28),
+            o.main_signal.as_deref().unwrap_or("-"),
+            truncate(&format!("{} → {}", o.kind, o.target_plan), 30),
+            group_thousands(o.annual_value),
+            if o.ae_recommended { "yes" } else { "no" }
+        );
+    }
+    if open.len() > 25 {
+        println!("… and {} more", open.len() - 25);
+    }
+    println!(
+        "\n{} customers evaluated in {:.2} s: {} signals; opportunities {} new, {} updated, {} expired; {} open.",
+        counts.customers,
+        elapsed.as_secs_f64(),
+        counts.signals,
+        counts.opportunities_created,
+        counts.opportunities_updated,
+        counts.opportunities_expired,
+        open.len()
+    );
+    Ok(())
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        s.chars().take(width - 1).chain(['…']).collect()
+    }
+}
+
+async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliResult {
+    let listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .map_err(|e| CliError::Input(format!("cannot listen on {}: {e}", settings.bind)))?;
+    tracing::info!(address = %settings.bind, backend = store.backend(), "Overture is listening");
+    axum::serve(listener, http::app(store, clock))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

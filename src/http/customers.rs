@@ -1,0 +1,119 @@
+//! Customers: search, one customer, and the expansion context (PRD-047 Step 1).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::Auth;
+use super::error::{ApiError, ApiResult, ErrorBody};
+use super::AppState;
+use crate::context::ExpansionContext;
+use crate::domain::{Contact, Customer};
+use crate::services::{self, Lookup};
+use crate::store::{CustomerSummary, Workspace};
+
+#[derive(Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// Part of a name or external id; empty lists every customer.
+    q: Option<String>,
+    /// At most this many (1–500, default 50).
+    limit: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerList {
+    pub customers: Vec<CustomerSummary>,
+}
+
+#[utoipa::path(get, path = "/api/customers", tag = "customers", params(SearchParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = CustomerList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn search(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(params): Query<SearchParams>,
+) -> ApiResult<Json<CustomerList>> {
+    let limit = match params.limit.as_deref() {
+        None | Some("") => 50,
+        Some(raw) => raw.parse::<i64>().ok().filter(|n| (1..=500).contains(n)).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("limit `{raw}` must be a whole number from 1 to 500"),
+            )
+        })?,
+    };
+    let customers = state.store.search_customers(&auth.0.workspace, params.q.as_deref().unwrap_or(""), limit).await?;
+    Ok(Json(CustomerList { customers }))
+}
+
+/// Resolves `:id` (internal id, external id or unambiguous name) within the caller's workspace.
+pub async fn resolve(state: &AppState, ws: &Workspace, key: &str) -> ApiResult<Customer> {
+    match services::find_customer(&state.store, ws, key).await? {
+        Lookup::Found(c) => Ok(c),
+        Lookup::NotFound => Err(ApiError::not_found(&format!("Customer `{key}`"))),
+        Lookup::Ambiguous(candidates) => {
+            let list: Vec<_> =
+                candidates.iter().map(|c| json!({"id": c.id, "external_id": c.external_id, "name": c.name})).collect();
+            Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "ambiguous_customer",
+                format!("{} customers are named `{key}`: use an id or external id", candidates.len()),
+            )
+            .with_details(json!({ "candidates": list })))
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerView {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub customer: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub contacts: Vec<Contact>,
+}
+
+#[utoipa::path(get, path = "/api/customers/{id}", tag = "customers",
+    params(("id" = String, Path, description = "Internal id (cus_1), external id, or unambiguous name")),
+    security(("bearer" = [])),
+    responses((status = 200, body = CustomerView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CustomerView>> {
+    let ws = &auth.0.workspace;
+    let customer = resolve(&state, ws, &id).await?;
+    let record = state.store.customer_record(ws, customer.id).await?.ok_or_else(|| ApiError::not_found("Customer"))?;
+    let mut value = serde_json::to_value(&record.customer).map_err(anyhow::Error::from)?;
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("plan".into(), json!(record.customer.plan_key));
+        obj.remove("plan_key");
+        obj.insert("csm".into(), json!(record.customer.csm_email));
+        obj.remove("csm_email");
+        obj.insert("ae".into(), json!(record.customer.ae_email));
+        obj.remove("ae_email");
+    }
+    Ok(Json(CustomerView { customer: value, contacts: record.contacts }))
+}
+
+#[utoipa::path(get, path = "/api/customers/{id}/expansion-context", tag = "customers",
+    params(("id" = String, Path, description = "Internal id (cus_1), external id, or unambiguous name")),
+    security(("bearer" = [])),
+    responses((status = 200, body = ExpansionContext), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn expansion_context(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ExpansionContext>> {
+    let ws = &auth.0.workspace;
+    let customer = resolve(&state, ws, &id).await?;
+    let context = services::expansion_context(&state.store, ws, customer.id, state.clock.now())
+        .await?
+        .ok_or_else(|| ApiError::not_found("Customer"))?;
+    Ok(Json(context))
+}

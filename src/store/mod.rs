@@ -1,0 +1,216 @@
+//! Persistence. One [`Store`] trait, two backends (SQLite by default, PostgreSQL for scale), each with its
+//! own migrations. Every method takes the workspace it acts in: isolation is enforced here, once.
+
+mod postgres;
+mod rows;
+mod sql;
+mod sqlite;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anyhow::{bail, Context as _};
+use async_trait::async_trait;
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+
+use crate::context::StoredOpportunity;
+use crate::domain::{
+    Contact, Customer, CustomerId, Detection, Feature, FeatureRequest, Milestone, OpportunityId, Plan, Role,
+    TeamMember, UsageDay, UsageSummary,
+};
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+pub type Result<T, E = anyhow::Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Workspace {
+    pub id: i64,
+    pub name: String,
+    pub ae_value_threshold: i64,
+}
+
+/// Who is calling: resolved from an API token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Principal {
+    pub workspace: Workspace,
+    pub member: TeamMember,
+}
+
+/// A team member as imported (no id yet).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMember {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub title: Option<String>,
+    pub calendar_url: Option<String>,
+}
+
+/// A customer as imported. Sections that are `None` leave what is stored untouched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCustomer {
+    pub external_id: String,
+    pub name: String,
+    pub plan_key: String,
+    pub seats_purchased: i64,
+    pub arr: i64,
+    pub renewal_date: Option<Date>,
+    pub health_score: Option<i64>,
+    pub industry: Option<String>,
+    pub csm_email: Option<String>,
+    pub ae_email: Option<String>,
+}
+
+/// Everything stored about one customer that the context needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRecord {
+    pub customer: Customer,
+    pub contacts: Vec<Contact>,
+    pub feature_requests: Vec<FeatureRequest>,
+    pub milestones: Vec<Milestone>,
+    pub usage: Option<UsageSummary>,
+    pub opportunity: Option<StoredOpportunity>,
+}
+
+/// What detection reads for one customer of a workspace-wide run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DetectionInput {
+    pub customer: Customer,
+    pub usage: Option<UsageSummary>,
+    pub feature_requests: Vec<FeatureRequest>,
+    pub milestones: Vec<Milestone>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DetectionCounts {
+    pub customers: usize,
+    pub signals: usize,
+    pub opportunities_created: usize,
+    pub opportunities_updated: usize,
+    pub opportunities_expired: usize,
+}
+
+/// One row of `GET /api/opportunities`.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OpportunityRow {
+    #[schema(value_type = String, example = "opp_1")]
+    pub id: OpportunityId,
+    #[schema(value_type = String, example = "cus_1")]
+    pub customer_id: CustomerId,
+    pub customer_name: String,
+    pub kind: String,
+    pub target_plan: String,
+    pub seats: i64,
+    pub annual_value: i64,
+    pub status: String,
+    pub main_signal: Option<String>,
+    pub ae_recommended: bool,
+    pub approach: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub intro_sent_at: Option<OffsetDateTime>,
+    pub intro_response: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// A customer in search results.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CustomerSummary {
+    #[schema(value_type = String, example = "cus_1")]
+    pub id: CustomerId,
+    pub external_id: String,
+    pub name: String,
+    pub plan: String,
+    pub seats_purchased: i64,
+    pub health_score: Option<i64>,
+    pub renewal_date: Option<Date>,
+}
+
+/// The writes of one import, all in one transaction: dropped without `commit`, nothing is kept.
+#[async_trait]
+pub trait ImportTx: Send {
+    async fn upsert_features(&mut self, features: &[Feature]) -> Result<()>;
+    async fn upsert_plans(&mut self, plans: &[Plan]) -> Result<()>;
+    async fn upsert_team(&mut self, members: &[NewMember]) -> Result<()>;
+    /// Inserts or updates by external id; returns the ids by external id.
+    async fn upsert_customers(&mut self, customers: &[NewCustomer]) -> Result<HashMap<String, CustomerId>>;
+    async fn replace_contacts(&mut self, rows: &[(CustomerId, Vec<Contact>)]) -> Result<()>;
+    async fn replace_feature_requests(&mut self, rows: &[(CustomerId, Vec<FeatureRequest>)]) -> Result<()>;
+    async fn replace_milestones(&mut self, rows: &[(CustomerId, Vec<Milestone>)]) -> Result<()>;
+    /// Rows of the same customer and date replace what is stored.
+    async fn upsert_usage(&mut self, rows: &[(CustomerId, UsageDay)]) -> Result<()>;
+    /// External ids of the workspace's customers with their ids (to resolve references of CSV files).
+    async fn customer_ids(&mut self) -> Result<HashMap<String, CustomerId>>;
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    async fn migrate(&self) -> Result<()>;
+
+    async fn workspace(&self, name: &str) -> Result<Option<Workspace>>;
+    /// Returns the workspace, creating it when missing.
+    async fn ensure_workspace(&self, name: &str, now: OffsetDateTime) -> Result<Workspace>;
+    async fn set_ae_value_threshold(&self, ws: &Workspace, value: i64) -> Result<()>;
+
+    async fn team(&self, ws: &Workspace) -> Result<Vec<TeamMember>>;
+    async fn member_by_email(&self, ws: &Workspace, email: &str) -> Result<Option<TeamMember>>;
+    async fn create_token(&self, member: &TeamMember, token_hash: &str, now: OffsetDateTime) -> Result<()>;
+    async fn authenticate(&self, token_hash: &str) -> Result<Option<Principal>>;
+
+    async fn plans(&self, ws: &Workspace) -> Result<Vec<Plan>>;
+    async fn features(&self, ws: &Workspace) -> Result<Vec<Feature>>;
+    async fn count_customers(&self, ws: &Workspace) -> Result<i64>;
+
+    /// Customers whose name or external id contains `query` (case-insensitive), by name.
+    async fn search_customers(&self, ws: &Workspace, query: &str, limit: i64) -> Result<Vec<CustomerSummary>>;
+    /// Customers whose internal id, external id or name (case-insensitive) is exactly `key`.
+    async fn customers_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<Customer>>;
+    async fn customer_record(&self, ws: &Workspace, id: CustomerId) -> Result<Option<CustomerRecord>>;
+
+    async fn begin_import(&self, ws: &Workspace, now: OffsetDateTime) -> Result<Box<dyn ImportTx>>;
+
+    /// Inputs for detection: every customer of the workspace, or only those listed.
+    async fn detection_inputs(&self, ws: &Workspace, only: Option<&[CustomerId]>) -> Result<Vec<DetectionInput>>;
+    /// Replaces the customers' signals and creates, updates or expires their open opportunity.
+    async fn save_detections(
+        &self,
+        ws: &Workspace,
+        results: &[(CustomerId, Detection)],
+        now: OffsetDateTime,
+    ) -> Result<DetectionCounts>;
+    async fn opportunities(&self, ws: &Workspace, status: Option<&str>) -> Result<Vec<OpportunityRow>>;
+}
+
+/// Opens the store for a database URL (`sqlite://…` or `postgres://…`), creating a SQLite file if missing.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url).await.with_context(|| format!("opening SQLite database {url}"))?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let store = PostgresStore::open(url).await.context("connecting to PostgreSQL")?;
+        Ok(Arc::new(store))
+    } else {
+        bail!("unsupported database URL `{url}`: use sqlite://PATH or postgres://…")
+    }
+}
+
+/// Days since 1970-01-01, the form usage dates take in the database.
+pub(crate) fn day_number(date: Date) -> i32 {
+    date.to_julian_day() - UNIX_EPOCH_JULIAN_DAY
+}
+
+pub(crate) fn date_from_day(day: i32) -> Result<Date> {
+    Date::from_julian_day(day + UNIX_EPOCH_JULIAN_DAY).context("usage day out of range")
+}
+
+const UNIX_EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
+/// Usage rows handed from a file reader to the store at a time.
+pub const USAGE_STREAM_BATCH: usize = 10_000;

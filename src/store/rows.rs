@@ -1,0 +1,286 @@
+//! Rows as both backends return them, and their conversion into domain types.
+
+use anyhow::Context as _;
+use time::{Date, OffsetDateTime};
+
+use super::{date_from_day, Result, Workspace};
+use crate::context::StoredOpportunity;
+use crate::domain::{
+    Contact, Customer, CustomerId, Feature, FeatureRequest, Milestone, Moments, OpportunityId, Plan, TeamMember,
+    UsageSummary,
+};
+
+#[derive(sqlx::FromRow)]
+pub(super) struct WorkspaceRow {
+    pub id: i64,
+    pub name: String,
+    pub ae_value_threshold: i64,
+}
+
+impl From<WorkspaceRow> for Workspace {
+    fn from(r: WorkspaceRow) -> Self {
+        Workspace { id: r.id, name: r.name, ae_value_threshold: r.ae_value_threshold }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MemberRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub title: Option<String>,
+    pub calendar_url: Option<String>,
+}
+
+impl MemberRow {
+    pub fn into_member(self) -> Result<TeamMember> {
+        Ok(TeamMember {
+            id: self.id,
+            role: self.role.parse().map_err(anyhow::Error::msg)?,
+            email: self.email,
+            name: self.name,
+            title: self.title,
+            calendar_url: self.calendar_url,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct PrincipalRow {
+    pub workspace_id: i64,
+    pub workspace_name: String,
+    pub ae_value_threshold: i64,
+    #[sqlx(flatten)]
+    pub member: MemberRow,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct FeatureRow {
+    pub key: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub resource_url: Option<String>,
+}
+
+impl From<FeatureRow> for Feature {
+    fn from(r: FeatureRow) -> Self {
+        Feature { key: r.key, name: r.name, description: r.description, resource_url: r.resource_url }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct PlanRow {
+    pub key: String,
+    pub name: String,
+    pub rank: i64,
+    pub annual_price_per_seat: i64,
+    pub annual_base_price: i64,
+    pub seat_limit: Option<i64>,
+    pub api_calls_per_month: Option<i64>,
+    pub features: String,
+}
+
+impl PlanRow {
+    pub fn into_plan(self) -> Result<Plan> {
+        Ok(Plan {
+            features: serde_json::from_str(&self.features).with_context(|| format!("features of plan {}", self.key))?,
+            key: self.key,
+            name: self.name,
+            rank: self.rank,
+            annual_price_per_seat: self.annual_price_per_seat,
+            annual_base_price: self.annual_base_price,
+            seat_limit: self.seat_limit,
+            api_calls_per_month: self.api_calls_per_month,
+        })
+    }
+}
+
+pub(super) const CUSTOMER_COLUMNS: &str = "id, external_id, name, plan_key, seats_purchased, arr, renewal_date, \
+     health_score, industry, csm_email, ae_email";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CustomerRow {
+    pub id: i64,
+    pub external_id: String,
+    pub name: String,
+    pub plan_key: String,
+    pub seats_purchased: i64,
+    pub arr: i64,
+    pub renewal_date: Option<Date>,
+    pub health_score: Option<i64>,
+    pub industry: Option<String>,
+    pub csm_email: Option<String>,
+    pub ae_email: Option<String>,
+}
+
+impl From<CustomerRow> for Customer {
+    fn from(r: CustomerRow) -> Self {
+        Customer {
+            id: CustomerId(r.id),
+            external_id: r.external_id,
+            name: r.name,
+            plan_key: r.plan_key,
+            seats_purchased: r.seats_purchased,
+            arr: r.arr,
+            renewal_date: r.renewal_date,
+            health_score: r.health_score,
+            industry: r.industry,
+            csm_email: r.csm_email,
+            ae_email: r.ae_email,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ContactRow {
+    pub name: String,
+    pub email: Option<String>,
+    pub title: Option<String>,
+    pub role: Option<String>,
+    pub is_primary: bool,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Self {
+        Contact { name: r.name, email: r.email, title: r.title, role: r.role, primary: r.is_primary }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RequestRow {
+    pub customer_id: i64,
+    pub feature_key: String,
+    pub requested_at: Date,
+    pub note: Option<String>,
+}
+
+impl From<RequestRow> for FeatureRequest {
+    fn from(r: RequestRow) -> Self {
+        FeatureRequest { feature: r.feature_key, requested_at: r.requested_at, note: r.note }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MilestoneRow {
+    pub customer_id: i64,
+    pub title: String,
+    pub achieved_at: Date,
+}
+
+impl From<MilestoneRow> for Milestone {
+    fn from(r: MilestoneRow) -> Self {
+        Milestone { title: r.title, achieved_at: r.achieved_at }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UsageRow {
+    pub customer_id: i64,
+    pub as_of: i32,
+    pub seats_used: i64,
+    pub monthly_active_users: i64,
+    pub api_30: i64,
+    pub api_days: i64,
+    pub n: f64,
+    pub sx: f64,
+    pub sxx: f64,
+    pub seats_sy: f64,
+    pub seats_sxy: f64,
+    pub api_sy: f64,
+    pub api_sxy: f64,
+}
+
+impl UsageRow {
+    pub fn into_summary(self) -> Result<UsageSummary> {
+        Ok(UsageSummary {
+            as_of: date_from_day(self.as_of)?,
+            seats_used: self.seats_used,
+            monthly_active_users: self.monthly_active_users,
+            api_calls_last_30_days: self.api_30,
+            api_window_days: self.api_days,
+            moments: Moments {
+                n: self.n,
+                sx: self.sx,
+                sxx: self.sxx,
+                seats_sy: self.seats_sy,
+                seats_sxy: self.seats_sxy,
+                api_sy: self.api_sy,
+                api_sxy: self.api_sxy,
+            },
+        })
+    }
+}
+
+/// The usage summary of [`UsageSummary::from_days`], in SQL. `{filter}` restricts the customers
+/// (`c.workspace_id = … [AND c.id IN (…)]`); the windows match `API_WINDOW_DAYS` and `TREND_WINDOW_DAYS`.
+pub(super) const USAGE_SUMMARY_SQL: (&str, &str) = (
+    "WITH last AS (SELECT u.customer_id, MAX(u.day) AS as_of FROM usage_daily u \
+       JOIN customers c ON c.id = u.customer_id WHERE ",
+    " GROUP BY u.customer_id) \
+     SELECT l.customer_id, l.as_of, \
+       MAX(CASE WHEN u.day = l.as_of THEN u.seats_used END) AS seats_used, \
+       MAX(CASE WHEN u.day = l.as_of THEN u.monthly_active_users END) AS monthly_active_users, \
+       CAST(SUM(CASE WHEN u.day > l.as_of - 30 THEN u.api_calls ELSE 0 END) AS BIGINT) AS api_30, \
+       CAST(SUM(CASE WHEN u.day > l.as_of - 30 THEN 1 ELSE 0 END) AS BIGINT) AS api_days, \
+       CAST(COUNT(*) AS DOUBLE PRECISION) AS n, \
+       CAST(SUM(u.day - l.as_of) AS DOUBLE PRECISION) AS sx, \
+       CAST(SUM((u.day - l.as_of) * (u.day - l.as_of)) AS DOUBLE PRECISION) AS sxx, \
+       CAST(SUM(u.seats_used) AS DOUBLE PRECISION) AS seats_sy, \
+       CAST(SUM((u.day - l.as_of) * u.seats_used) AS DOUBLE PRECISION) AS seats_sxy, \
+       CAST(SUM(CAST(u.api_calls AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS api_sy, \
+       CAST(SUM((u.day - l.as_of) * CAST(u.api_calls AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS api_sxy \
+     FROM last l JOIN usage_daily u ON u.customer_id = l.customer_id AND u.day > l.as_of - 90 \
+     GROUP BY l.customer_id, l.as_of",
+);
+
+pub(super) const OPEN_STATUSES: &str = "('identified', 'intro_sent', 'conversation')";
+
+#[derive(sqlx::FromRow, Clone)]
+pub(super) struct OpportunityStateRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub kind: String,
+    pub target_plan_key: String,
+    pub seats: i64,
+    pub annual_value: i64,
+    pub rationale: String,
+    pub main_signal: Option<String>,
+    pub ae_recommended: bool,
+    pub ae_reason: String,
+    pub status: String,
+    pub approach: Option<String>,
+    pub intro_sent_at: Option<OffsetDateTime>,
+    pub intro_response: Option<String>,
+}
+
+impl OpportunityStateRow {
+    pub fn stored(&self) -> StoredOpportunity {
+        StoredOpportunity {
+            id: OpportunityId(self.id),
+            status: self.status.clone(),
+            intro_sent_at: self.intro_sent_at,
+            intro_response: self.intro_response.clone(),
+            approach: self.approach.as_deref().and_then(|a| a.parse().ok()),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct OpportunityListRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub kind: String,
+    pub target_plan_key: String,
+    pub seats: i64,
+    pub annual_value: i64,
+    pub status: String,
+    pub main_signal: Option<String>,
+    pub ae_recommended: bool,
+    pub approach: Option<String>,
+    pub intro_sent_at: Option<OffsetDateTime>,
+    pub intro_response: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
