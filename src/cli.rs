@@ -80,6 +80,8 @@ pub enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
+    /// Print the JSON Schema of the workspace bundle.
+    Schema,
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -187,6 +189,11 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
             let token = http::auth::new_token();
             store.create_token(&member, &http::auth::hash_token(&token), clock.now()).await?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Schema => {
+            let schema = serde_json::to_string_pretty(&import::json_schema()).context("rendering the schema")?;
+            println!("{schema}");
             Ok(())
         }
         Command::Synth { customers, days, seed, out } => {

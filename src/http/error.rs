@@ -89,10 +89,8 @@ impl From<JsonRejection> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut error = json!({"code": self.code, "message": self.message});
-        if let (Some(extra), Some(obj)) = (self.details, error.as_object_mut()) {
-            if let serde_json::Value::Object(extra) = extra {
-                obj.extend(extra);
-            }
+        if let (Some(serde_json::Value::Object(extra)), Some(obj)) = (self.details, error.as_object_mut()) {
+            obj.extend(extra);
         }
         (self.status, Json(json!({ "error": error }))).into_response()
     }

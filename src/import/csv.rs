@@ -160,6 +160,10 @@ impl Table {
     }
 }
 
+/// A cell could not be read; what is wrong has been recorded in the import's errors.
+#[derive(Debug)]
+pub struct Recorded;
+
 pub struct Row<'a> {
     record: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
@@ -176,24 +180,28 @@ impl Row<'_> {
     }
 
     /// A whole number; an empty cell is `None`, anything else unparsable is an error (and `Err`).
-    pub fn int(&self, e: &mut Errors, column: &str) -> Result<Option<i64>, ()> {
+    pub fn int(&self, e: &mut Errors, column: &str) -> Result<Option<i64>, Recorded> {
         let Some(raw) = self.opt(column) else { return Ok(None) };
         raw.replace('_', "").parse::<i64>().map(Some).map_err(|_| {
             e.add(self.loc.at(column), format!("`{raw}` is not a whole number"));
+            Recorded
         })
     }
 
-    pub fn required_int(&self, e: &mut Errors, column: &str) -> Result<i64, ()> {
-        self.int(e, column)?.ok_or_else(|| e.add(self.loc.at(column), "is required and cannot be empty"))
+    pub fn required_int(&self, e: &mut Errors, column: &str) -> Result<i64, Recorded> {
+        self.int(e, column)?.ok_or_else(|| {
+            e.add(self.loc.at(column), "is required and cannot be empty");
+            Recorded
+        })
     }
 
-    pub fn bool(&self, e: &mut Errors, column: &str) -> Result<bool, ()> {
+    pub fn bool(&self, e: &mut Errors, column: &str) -> Result<bool, Recorded> {
         match self.str(column).to_ascii_lowercase().as_str() {
             "" | "false" | "no" | "0" => Ok(false),
             "true" | "yes" | "1" => Ok(true),
             other => {
                 e.add(self.loc.at(column), format!("`{other}` is not true or false"));
-                Err(())
+                Err(Recorded)
             }
         }
     }

@@ -173,7 +173,7 @@ impl Staged {
 }
 
 /// Reports a repeated key at its second place, naming the first.
-fn first_seen<'a>(seen: &mut HashMap<String, String>, key: &str, loc: &'a Loc, field: &str, e: &mut Errors) -> bool {
+fn first_seen(seen: &mut HashMap<String, String>, key: &str, loc: &Loc, field: &str, e: &mut Errors) -> bool {
     match seen.get(key) {
         Some(first) => {
             e.add(loc.at(field), format!("`{key}` appears twice (also at {first})"));
@@ -263,6 +263,8 @@ fn check_catalog(
 fn check_customers(staged: &Staged, out: &mut Checked, refs: &Refs<'_>, e: &mut Errors) {
     let mut seen = HashMap::new();
     for (loc, r) in &staged.customers {
+        // Duplicates are judged on the raw id, so that a repeat of an invalid record is still named.
+        let unique = first_seen(&mut seen, r.external_id.trim(), loc, "external_id", e);
         let customer = validate::customer(e, loc, r, refs);
         let contacts = check_nested(e, loc, "contacts", &r.contacts, validate::contact);
         if let Some(cs) = &contacts {
@@ -279,10 +281,7 @@ fn check_customers(staged: &Staged, out: &mut Checked, refs: &Refs<'_>, e: &mut 
         }
         let requests = check_nested(e, loc, "feature_requests", &r.feature_requests, validate::request);
         let milestones = check_nested(e, loc, "milestones", &r.milestones, validate::milestone);
-        let Some(c) = customer else { continue };
-        if !first_seen(&mut seen, &c.external_id, loc, "external_id", e) {
-            continue;
-        }
+        let Some(c) = customer.filter(|_| unique) else { continue };
         let ext = c.external_id.clone();
         out.usage.extend(usage.into_iter().map(|u| (ext.clone(), u)));
         if let Some(cs) = contacts {
@@ -381,8 +380,9 @@ pub async fn run(
 
     let mut tx = store.begin_import(ws, now).await?;
     let mut ids = tx.customer_ids().await?;
+    // Every customer the import names counts as known, valid or not: its own problems are reported once.
     let known: HashSet<String> =
-        ids.keys().cloned().chain(checked.customers.iter().map(|c| c.external_id.clone())).collect();
+        ids.keys().cloned().chain(staged.customers.iter().map(|(_, c)| c.external_id.trim().to_string())).collect();
     check_csv_children(&staged, &mut checked, &known, &mut e);
 
     let mut report =
@@ -393,7 +393,7 @@ pub async fn run(
         touched.extend(ids.get(ext));
     }
     for path in &staged.usage_files {
-        report.usage_rows += stream_usage(path, &mut tx, &ids, &mut touched, &mut e).await?;
+        report.usage_rows += stream_usage(path, &mut tx, (&ids, &known), &mut touched, &mut e).await?;
     }
     if !e.is_empty() {
         return Err(e.into());
@@ -411,7 +411,7 @@ pub async fn run(
 async fn stream_usage(
     path: &Path,
     tx: &mut Box<dyn ImportTx>,
-    ids: &HashMap<String, CustomerId>,
+    (ids, known): (&HashMap<String, CustomerId>, &HashSet<String>),
     touched: &mut HashSet<CustomerId>,
     e: &mut Errors,
 ) -> anyhow::Result<usize> {
@@ -459,6 +459,8 @@ async fn stream_usage(
                     }
                     resolved.push((*id, day));
                 }
+                // Known but not written: the import already has problems and will be rolled back.
+                None if known.contains(&ext) => {}
                 None => e.add(loc.at("external_id"), format!("unknown customer `{ext}`")),
             }
         }

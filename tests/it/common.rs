@@ -1,0 +1,143 @@
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use rand::RngCore;
+use serde_json::Value;
+use time::macros::datetime;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+use overture::clock::Clock;
+use overture::import::{self, Staged};
+use overture::store::{PostgresStore, SqliteStore, Store, Workspace};
+
+/// Every test runs at this instant (`OVERTURE_NOW` for the app).
+pub const NOW: OffsetDateTime = datetime!(2026-11-25 09:00 UTC);
+
+pub struct TestDb {
+    pub store: Arc<dyn Store>,
+    /// Keeps the SQLite file alive for the test.
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh, migrated database: PostgreSQL when `OVERTURE_TEST_POSTGRES_URL` is set, else SQLite.
+pub async fn test_db() -> TestDb {
+    match std::env::var("OVERTURE_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => {
+            let mut bytes = [0u8; 8];
+            rand::rng().fill_bytes(&mut bytes);
+            let schema = format!("overture_test_{}", hex::encode(bytes));
+            let store = PostgresStore::open_in_schema(&url, &schema).await.expect("connect to the test PostgreSQL");
+            store.migrate().await.expect("migrate");
+            TestDb { store: Arc::new(store), _dir: None }
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/overture.db", dir.path().display());
+            let store = SqliteStore::open(&url).await.expect("open SQLite");
+            store.migrate().await.expect("migrate");
+            TestDb { store: Arc::new(store), _dir: Some(dir) }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub router: Router,
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Response {
+    pub fn error_code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let db = test_db().await;
+        let router = overture::http::app(db.store.clone(), Clock::fixed(NOW));
+        TestApp { db, router }
+    }
+
+    /// An app whose `default` workspace holds the demo data.
+    pub async fn with_demo() -> TestApp {
+        let app = TestApp::new().await;
+        app.load_demo("default").await;
+        app
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.db.store
+    }
+
+    pub async fn workspace(&self, name: &str) -> Workspace {
+        self.store().ensure_workspace(name, NOW).await.expect("workspace")
+    }
+
+    pub async fn load_demo(&self, workspace: &str) {
+        let ws = self.workspace(workspace).await;
+        let mut staged = Staged::default();
+        staged.add_bundle(overture::demo::bundle(NOW.date()));
+        import::run(self.store(), &ws, staged, Default::default(), NOW).await.expect("demo imports");
+    }
+
+    /// A token for a team member of the workspace.
+    pub async fn token(&self, workspace: &str, email: &str) -> String {
+        let ws = self.workspace(workspace).await;
+        let member = self.store().member_by_email(&ws, email).await.expect("query").expect("member exists");
+        let token = overture::http::auth::new_token();
+        self.store().create_token(&member, &overture::http::auth::hash_token(&token), NOW).await.expect("token");
+        token
+    }
+
+    pub async fn csm_token(&self) -> String {
+        self.token("default", "sarah@vendor.example").await
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token("default", "dana@vendor.example").await
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Body,
+        content_type: Option<&str>,
+    ) -> Response {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(ct) = content_type {
+            request = request.header(header::CONTENT_TYPE, ct);
+        }
+        let response = self.router.clone().oneshot(request.body(body).expect("request")).await.expect("response");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Response { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.raw(Method::GET, path, Some(token), Body::empty(), None).await
+    }
+
+    pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.raw(Method::POST, path, Some(token), Body::from(body.to_string()), Some("application/json")).await
+    }
+}

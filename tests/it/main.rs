@@ -1,0 +1,10 @@
+//! Integration tests: the real router and store against a fresh database per test. SQLite by default;
+//! set `OVERTURE_TEST_POSTGRES_URL` to run the same suite on PostgreSQL (each test in its own schema).
+
+mod api_auth;
+mod api_context;
+mod api_import;
+mod cli;
+mod common;
+mod openapi;
+mod store_conformance;
