@@ -7,38 +7,53 @@ use time::OffsetDateTime;
 
 use crate::domain::{CustomerId, Detection};
 use crate::signals::{self, Settings, Snapshot};
-use crate::store::{DetectionCounts, Store, Workspace};
+use crate::store::{DetectionCounts, Store, Workspace, MAX_IN_LIST};
 
-/// Re-evaluates every customer of the workspace, or only those listed.
+/// Re-evaluates every customer of the workspace, or only those listed, a chunk at a time (so memory
+/// stays flat however large the workspace); each chunk is stored in its own transaction.
 pub async fn run(
     store: &Arc<dyn Store>,
     ws: &Workspace,
     only: Option<&[CustomerId]>,
     now: OffsetDateTime,
 ) -> anyhow::Result<DetectionCounts> {
-    if only.is_some_and(|ids| ids.is_empty()) {
-        return Ok(DetectionCounts::default());
+    let mut ids = match only {
+        Some(ids) => ids.to_vec(),
+        None => store.customer_ids(ws).await?,
+    };
+    ids.sort_unstable();
+    ids.dedup();
+    let mut total = DetectionCounts::default();
+    if ids.is_empty() {
+        return Ok(total);
     }
     let plans = store.plans(ws).await?;
     let features = store.features(ws).await?;
-    let inputs = store.detection_inputs(ws, only).await?;
     let settings = Settings { ae_value_threshold: ws.ae_value_threshold };
-    let today = now.date();
-    let results: Vec<(CustomerId, Detection)> = inputs
-        .iter()
-        .map(|input| {
-            let snapshot = Snapshot {
-                customer: &input.customer,
-                plans: &plans,
-                features: &features,
-                usage: input.usage.as_ref(),
-                feature_requests: &input.feature_requests,
-                milestones: &input.milestones,
-                today,
-                settings,
-            };
-            (input.customer.id, signals::detect(&snapshot))
-        })
-        .collect();
-    store.save_detections(ws, &results, now).await
+    for chunk in ids.chunks(MAX_IN_LIST) {
+        let inputs = store.detection_inputs(ws, chunk).await?;
+        let results: Vec<(CustomerId, Detection)> = inputs
+            .iter()
+            .map(|input| {
+                let snapshot = Snapshot {
+                    customer: &input.customer,
+                    plans: &plans,
+                    features: &features,
+                    usage: input.usage.as_ref(),
+                    feature_requests: &input.feature_requests,
+                    milestones: &input.milestones,
+                    today: now.date(),
+                    settings,
+                };
+                (input.customer.id, signals::detect(&snapshot))
+            })
+            .collect();
+        let counts = store.save_detections(ws, &results, now).await?;
+        total.customers += counts.customers;
+        total.signals += counts.signals;
+        total.opportunities_created += counts.opportunities_created;
+        total.opportunities_updated += counts.opportunities_updated;
+        total.opportunities_expired += counts.opportunities_expired;
+    }
+    Ok(total)
 }

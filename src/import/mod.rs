@@ -392,13 +392,19 @@ pub async fn run(
     for ext in checked.contacts.keys().chain(checked.requests.keys()).chain(checked.milestones.keys()) {
         touched.extend(ids.get(ext));
     }
+    let mut usage_changed: HashSet<CustomerId> =
+        checked.usage.iter().filter_map(|(ext, _)| ids.get(ext).copied()).collect();
     for path in &staged.usage_files {
-        report.usage_rows += stream_usage(path, &mut tx, (&ids, &known), &mut touched, &mut e).await?;
+        report.usage_rows += stream_usage(path, &mut tx, (&ids, &known), &mut usage_changed, &mut e).await?;
     }
     if !e.is_empty() {
         return Err(e.into());
     }
+    let mut usage_changed: Vec<CustomerId> = usage_changed.into_iter().collect();
+    usage_changed.sort_unstable();
+    tx.refresh_usage_summaries(&usage_changed).await?;
     tx.commit().await?;
+    touched.extend(usage_changed);
 
     // A changed catalog can change any customer's opportunity.
     let only: Option<Vec<CustomerId>> = checked.plans.is_empty().then(|| touched.into_iter().collect());

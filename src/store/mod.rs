@@ -21,6 +21,7 @@ use crate::domain::{
 };
 
 pub use postgres::PostgresStore;
+pub use sql::MAX_IN_LIST;
 pub use sqlite::SqliteStore;
 
 pub type Result<T, E = anyhow::Error> = std::result::Result<T, E>;
@@ -144,6 +145,8 @@ pub trait ImportTx: Send {
     async fn replace_milestones(&mut self, rows: &[(CustomerId, Vec<Milestone>)]) -> Result<()>;
     /// Rows of the same customer and date replace what is stored.
     async fn upsert_usage(&mut self, rows: &[(CustomerId, UsageDay)]) -> Result<()>;
+    /// Recomputes the stored usage summaries of these customers from their usage rows.
+    async fn refresh_usage_summaries(&mut self, ids: &[CustomerId]) -> Result<()>;
     /// External ids of the workspace's customers with their ids (to resolve references of CSV files).
     async fn customer_ids(&mut self) -> Result<HashMap<String, CustomerId>>;
     async fn commit(self: Box<Self>) -> Result<()>;
@@ -168,6 +171,8 @@ pub trait Store: Send + Sync {
     async fn plans(&self, ws: &Workspace) -> Result<Vec<Plan>>;
     async fn features(&self, ws: &Workspace) -> Result<Vec<Feature>>;
     async fn count_customers(&self, ws: &Workspace) -> Result<i64>;
+    /// Every customer id of the workspace, ascending.
+    async fn customer_ids(&self, ws: &Workspace) -> Result<Vec<CustomerId>>;
 
     /// Customers whose name or external id contains `query` (case-insensitive), by name.
     async fn search_customers(&self, ws: &Workspace, query: &str, limit: i64) -> Result<Vec<CustomerSummary>>;
@@ -177,8 +182,8 @@ pub trait Store: Send + Sync {
 
     async fn begin_import(&self, ws: &Workspace, now: OffsetDateTime) -> Result<Box<dyn ImportTx>>;
 
-    /// Inputs for detection: every customer of the workspace, or only those listed.
-    async fn detection_inputs(&self, ws: &Workspace, only: Option<&[CustomerId]>) -> Result<Vec<DetectionInput>>;
+    /// Inputs for detection of the listed customers (at most [`MAX_IN_LIST`]) of the workspace.
+    async fn detection_inputs(&self, ws: &Workspace, ids: &[CustomerId]) -> Result<Vec<DetectionInput>>;
     /// Replaces the customers' signals and creates, updates or expires their open opportunity.
     async fn save_detections(
         &self,

@@ -212,27 +212,32 @@ impl UsageRow {
     }
 }
 
-/// The usage summary of [`UsageSummary::from_days`], in SQL. `{filter}` restricts the customers
-/// (`c.workspace_id = … [AND c.id IN (…)]`); the windows match `API_WINDOW_DAYS` and `TREND_WINDOW_DAYS`.
-pub(super) const USAGE_SUMMARY_SQL: (&str, &str) = (
-    "WITH last AS (SELECT u.customer_id, MAX(u.day) AS as_of FROM usage_daily u \
-       JOIN customers c ON c.id = u.customer_id WHERE ",
-    " GROUP BY u.customer_id) \
-     SELECT l.customer_id, l.as_of, \
-       MAX(CASE WHEN u.day = l.as_of THEN u.seats_used END) AS seats_used, \
-       MAX(CASE WHEN u.day = l.as_of THEN u.monthly_active_users END) AS monthly_active_users, \
-       CAST(SUM(CASE WHEN u.day > l.as_of - 30 THEN u.api_calls ELSE 0 END) AS BIGINT) AS api_30, \
-       CAST(SUM(CASE WHEN u.day > l.as_of - 30 THEN 1 ELSE 0 END) AS BIGINT) AS api_days, \
-       CAST(COUNT(*) AS DOUBLE PRECISION) AS n, \
-       CAST(SUM(u.day - l.as_of) AS DOUBLE PRECISION) AS sx, \
-       CAST(SUM((u.day - l.as_of) * (u.day - l.as_of)) AS DOUBLE PRECISION) AS sxx, \
-       CAST(SUM(u.seats_used) AS DOUBLE PRECISION) AS seats_sy, \
-       CAST(SUM((u.day - l.as_of) * u.seats_used) AS DOUBLE PRECISION) AS seats_sxy, \
-       CAST(SUM(CAST(u.api_calls AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS api_sy, \
-       CAST(SUM((u.day - l.as_of) * CAST(u.api_calls AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS api_sxy \
-     FROM last l JOIN usage_daily u ON u.customer_id = l.customer_id AND u.day > l.as_of - 90 \
-     GROUP BY l.customer_id, l.as_of",
+/// Recomputes `usage_summaries` ([`UsageSummary::from_days`] in SQL) for the customers that `{filter}`
+/// selects (`c.workspace_id = … AND c.id IN (…)`). The windows match `API_WINDOW_DAYS` and
+/// `TREND_WINDOW_DAYS`. `MATERIALIZED` keeps the latest-day lookup to once per customer.
+pub(super) const REFRESH_SUMMARIES_SQL: (&str, &str) = (
+    "WITH m AS MATERIALIZED (SELECT c.id, (SELECT MAX(x.day) FROM usage_daily x WHERE x.customer_id = c.id) AS as_of \
+       FROM customers c WHERE ",
+    ") INSERT INTO usage_summaries (customer_id, as_of, seats_used, monthly_active_users, api_30, api_days, \
+       n, sx, sxx, seats_sy, seats_sxy, api_sy, api_sxy) \
+     SELECT m.id, m.as_of, \
+       MAX(CASE WHEN u.day = m.as_of THEN u.seats_used END), \
+       MAX(CASE WHEN u.day = m.as_of THEN u.monthly_active_users END), \
+       CAST(SUM(CASE WHEN u.day > m.as_of - 30 THEN u.api_calls ELSE 0 END) AS BIGINT), \
+       CAST(SUM(CASE WHEN u.day > m.as_of - 30 THEN 1 ELSE 0 END) AS BIGINT), \
+       CAST(COUNT(*) AS DOUBLE PRECISION), \
+       CAST(SUM(u.day - m.as_of) AS DOUBLE PRECISION), \
+       CAST(SUM((u.day - m.as_of) * (u.day - m.as_of)) AS DOUBLE PRECISION), \
+       CAST(SUM(u.seats_used) AS DOUBLE PRECISION), \
+       CAST(SUM((u.day - m.as_of) * u.seats_used) AS DOUBLE PRECISION), \
+       CAST(SUM(CAST(u.api_calls AS DOUBLE PRECISION)) AS DOUBLE PRECISION), \
+       CAST(SUM((u.day - m.as_of) * CAST(u.api_calls AS DOUBLE PRECISION)) AS DOUBLE PRECISION) \
+     FROM m JOIN usage_daily u ON u.customer_id = m.id AND u.day > m.as_of - 90 \
+     GROUP BY m.id, m.as_of",
 );
+
+pub(super) const SUMMARY_COLUMNS: &str = "s.customer_id, s.as_of, s.seats_used, s.monthly_active_users, s.api_30, \
+     s.api_days, s.n, s.sx, s.sxx, s.seats_sy, s.seats_sxy, s.api_sy, s.api_sxy";
 
 pub(super) const OPEN_STATUSES: &str = "('identified', 'intro_sent', 'conversation')";
 

@@ -7,8 +7,8 @@
 pub(super) const BATCH: usize = 500;
 /// Usage rows are narrow, so they go in larger batches.
 pub(super) const USAGE_BATCH: usize = 1000;
-/// Up to this many customers are filtered with an `IN` list; beyond it, in Rust.
-pub(super) const MAX_IN_LIST: usize = 500;
+/// Customers per `IN (…)` list: callers with more (detection, summary refreshes) work in chunks of this.
+pub const MAX_IN_LIST: usize = 500;
 
 macro_rules! impl_store {
     ($store:ident, $db:ty, $import:ident) => {
@@ -29,10 +29,10 @@ macro_rules! impl_store {
             TeamMember, UsageDay,
         };
 
-        /// Adds `AND c.id IN (…)` when the list is short enough to send.
+        /// Adds `AND c.id IN (…)` for a list (callers keep lists to `MAX_IN_LIST`).
         fn push_customer_filter(qb: &mut QueryBuilder<'_, $db>, ws: i64, only: Option<&[CustomerId]>) {
             qb.push("c.workspace_id = ").push_bind(ws);
-            if let Some(ids) = only.filter(|ids| ids.len() <= MAX_IN_LIST) {
+            if let Some(ids) = only {
                 qb.push(" AND c.id IN (");
                 let mut list = qb.separated(", ");
                 for id in ids {
@@ -50,9 +50,10 @@ macro_rules! impl_store {
             ws: i64,
             only: Option<&[CustomerId]>,
         ) -> Result<Vec<UsageRow>> {
-            let mut qb = QueryBuilder::<$db>::new(USAGE_SUMMARY_SQL.0);
+            let mut qb = QueryBuilder::<$db>::new(format!(
+                "SELECT {SUMMARY_COLUMNS} FROM usage_summaries s JOIN customers c ON c.id = s.customer_id WHERE "
+            ));
             push_customer_filter(&mut qb, ws, only);
-            qb.push(USAGE_SUMMARY_SQL.1);
             Ok(qb.build_query_as::<UsageRow>().fetch_all(&mut *conn).await?)
         }
 
@@ -274,6 +275,17 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn refresh_usage_summaries(&mut self, ids: &[CustomerId]) -> Result<()> {
+                delete_for_customers(&mut self.tx, "usage_summaries", ids).await?;
+                for chunk in ids.chunks(MAX_IN_LIST) {
+                    let mut qb = QueryBuilder::<$db>::new(REFRESH_SUMMARIES_SQL.0);
+                    push_customer_filter(&mut qb, self.ws, Some(chunk));
+                    qb.push(REFRESH_SUMMARIES_SQL.1);
+                    qb.build().execute(&mut *self.tx).await?;
+                }
+                Ok(())
+            }
+
             async fn customer_ids(&mut self) -> Result<HashMap<String, CustomerId>> {
                 let rows: Vec<(i64, String)> =
                     sqlx::query_as("SELECT id, external_id FROM customers WHERE workspace_id = $1")
@@ -418,6 +430,15 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
+            async fn customer_ids(&self, ws: &Workspace) -> Result<Vec<CustomerId>> {
+                let rows: Vec<(i64,)> =
+                    sqlx::query_as("SELECT id FROM customers WHERE workspace_id = $1 ORDER BY id")
+                        .bind(ws.id)
+                        .fetch_all(self.reader())
+                        .await?;
+                Ok(rows.into_iter().map(|(id,)| CustomerId(id)).collect())
+            }
+
             async fn count_customers(&self, ws: &Workspace) -> Result<i64> {
                 let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers WHERE workspace_id = $1")
                     .bind(ws.id)
@@ -520,14 +541,9 @@ macro_rules! impl_store {
                 Ok(Box::new($import { tx, ws: ws.id, now }))
             }
 
-            async fn detection_inputs(
-                &self,
-                ws: &Workspace,
-                only: Option<&[CustomerId]>,
-            ) -> Result<Vec<DetectionInput>> {
+            async fn detection_inputs(&self, ws: &Workspace, ids: &[CustomerId]) -> Result<Vec<DetectionInput>> {
+                let only = Some(ids);
                 let mut conn = self.reader().acquire().await?;
-                let wanted: Option<HashSet<i64>> = only.map(|ids| ids.iter().map(|id| id.0).collect());
-                let keep = |id: i64| wanted.as_ref().is_none_or(|w| w.contains(&id));
 
                 let mut qb = QueryBuilder::<$db>::new(format!("SELECT {CUSTOMER_COLUMNS} FROM customers c WHERE "));
                 push_customer_filter(&mut qb, ws.id, only);
@@ -536,9 +552,7 @@ macro_rules! impl_store {
 
                 let mut usage: HashMap<i64, UsageRow> = HashMap::with_capacity(customers.len());
                 for row in usage_summaries(&mut conn, ws.id, only).await? {
-                    if keep(row.customer_id) {
-                        usage.insert(row.customer_id, row);
-                    }
+                    usage.insert(row.customer_id, row);
                 }
                 let mut qb = QueryBuilder::<$db>::new(
                     "SELECT f.customer_id, f.feature_key, f.requested_at, f.note FROM feature_requests f \
@@ -563,7 +577,6 @@ macro_rules! impl_store {
 
                 customers
                     .into_iter()
-                    .filter(|c| keep(c.id))
                     .map(|c| {
                         let id = c.id;
                         Ok(DetectionInput {

@@ -77,9 +77,12 @@ async fn usage_summaries_in_sql_match_the_rust_definition() {
         }
     }
     tx.upsert_usage(&rows).await.unwrap();
+    let mut all: Vec<CustomerId> = ids.values().copied().collect();
+    all.sort();
+    tx.refresh_usage_summaries(&all).await.unwrap();
     tx.commit().await.unwrap();
 
-    let inputs = db.store.detection_inputs(&ws, None).await.unwrap();
+    let inputs = db.store.detection_inputs(&ws, &all).await.unwrap();
     assert_eq!(inputs.len(), 30);
     for input in inputs {
         let want = expected.get(&input.customer.id).and_then(|days| UsageSummary::from_days(days));
@@ -89,6 +92,21 @@ async fn usage_summaries_in_sql_match_the_rust_definition() {
     let id = ids["c7"];
     let record = db.store.customer_record(&ws, id).await.unwrap().unwrap();
     assert_eq!(record.usage, UsageSummary::from_days(&expected[&id]));
+
+    // New rows (a later day, and a replaced one) show once that customer's summary is refreshed.
+    let later = UsageDay { date: NOW.date(), seats_used: 5, monthly_active_users: 5, api_calls: 5 };
+    let replaced =
+        UsageDay { date: NOW.date() - Duration::days(3), seats_used: 1, monthly_active_users: 1, api_calls: 1 };
+    let days = expected.get_mut(&id).unwrap();
+    days.retain(|d| d.date != replaced.date);
+    days.extend([later, replaced]);
+    let mut tx = db.store.begin_import(&ws, NOW).await.unwrap();
+    tx.upsert_usage(&[(id, later), (id, replaced)]).await.unwrap();
+    tx.refresh_usage_summaries(&[id]).await.unwrap();
+    tx.commit().await.unwrap();
+    let record = db.store.customer_record(&ws, id).await.unwrap().unwrap();
+    assert_eq!(record.usage, UsageSummary::from_days(&expected[&id]));
+    assert_eq!(record.usage.unwrap().as_of, NOW.date());
 }
 
 #[tokio::test]
@@ -124,10 +142,11 @@ async fn workspaces_do_not_see_each_other() {
     assert!(db.store.customer_record(&a, in_a).await.unwrap().is_some());
     assert!(db.store.customers_matching(&a, &in_b.to_string()).await.unwrap().is_empty());
     assert_eq!(db.store.customers_matching(&b, "same").await.unwrap()[0].id, in_b);
-    let only_b = db.store.detection_inputs(&b, None).await.unwrap();
+    assert_eq!(db.store.customer_ids(&b).await.unwrap(), [in_b]);
+    let only_b = db.store.detection_inputs(&b, &[in_a, in_b]).await.unwrap();
     assert_eq!(only_b.iter().map(|i| i.customer.id).collect::<Vec<_>>(), [in_b]);
     // An id list naming another workspace's customer is filtered by workspace too.
-    assert!(db.store.detection_inputs(&a, Some(&[in_b])).await.unwrap().is_empty());
+    assert!(db.store.detection_inputs(&a, &[in_b]).await.unwrap().is_empty());
 }
 
 #[tokio::test]
