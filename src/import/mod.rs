@@ -128,6 +128,11 @@ impl Staged {
         self.customers.extend(records(e, &prefix, "customers", doc.remove("customers")));
     }
 
+    /// Drops every staged record but the usage files, which are read last.
+    fn into_usage_files(self) -> Vec<PathBuf> {
+        self.usage_files
+    }
+
     /// Adds a typed bundle (the demo's), located as `bundle`.
     pub fn add_bundle(&mut self, bundle: Bundle) {
         let loc = |s: &str, i: usize| Loc::Json(format!("{s}[{i}]"));
@@ -332,29 +337,34 @@ fn check_csv_children(staged: &Staged, out: &mut Checked, known: &HashSet<String
     }
 }
 
-fn resolve<T: Clone>(ids: &HashMap<String, CustomerId>, by_ext: &HashMap<String, Vec<T>>) -> Vec<(CustomerId, Vec<T>)> {
-    by_ext.iter().filter_map(|(ext, v)| ids.get(ext).map(|id| (*id, v.clone()))).collect()
+fn resolve<T>(ids: &HashMap<String, CustomerId>, by_ext: HashMap<String, Vec<T>>) -> Vec<(CustomerId, Vec<T>)> {
+    by_ext.into_iter().filter_map(|(ext, v)| ids.get(&ext).map(|id| (*id, v))).collect()
 }
 
+/// Writes the checked records (consuming them) and returns the counts and the customers touched.
 async fn write_checked(
     tx: &mut Box<dyn ImportTx>,
-    c: &Checked,
+    c: Checked,
     ids: &mut HashMap<String, CustomerId>,
-) -> anyhow::Result<ImportReport> {
+) -> anyhow::Result<(ImportReport, HashSet<CustomerId>)> {
     tx.upsert_features(&c.features).await?;
     tx.upsert_plans(&c.plans).await?;
     tx.upsert_team(&c.team).await?;
     ids.extend(tx.upsert_customers(&c.customers).await?);
-    let contacts = resolve(ids, &c.contacts);
-    let requests = resolve(ids, &c.requests);
-    let milestones = resolve(ids, &c.milestones);
+    let mut touched: HashSet<CustomerId> = c.customers.iter().filter_map(|c| ids.get(&c.external_id).copied()).collect();
+    let contacts = resolve(ids, c.contacts);
+    let requests = resolve(ids, c.requests);
+    let milestones = resolve(ids, c.milestones);
+    touched.extend(contacts.iter().map(|(id, _)| *id));
+    touched.extend(requests.iter().map(|(id, _)| *id));
+    touched.extend(milestones.iter().map(|(id, _)| *id));
     tx.replace_contacts(&contacts).await?;
     tx.replace_feature_requests(&requests).await?;
     tx.replace_milestones(&milestones).await?;
     let usage: Vec<(CustomerId, UsageDay)> =
         c.usage.iter().filter_map(|(ext, u)| ids.get(ext).map(|id| (*id, *u))).collect();
     tx.upsert_usage(&usage).await?;
-    Ok(ImportReport {
+    let report = ImportReport {
         features: c.features.len(),
         plans: c.plans.len(),
         team: c.team.len(),
@@ -364,7 +374,8 @@ async fn write_checked(
         milestones: milestones.iter().map(|(_, v)| v.len()).sum(),
         usage_rows: usage.len(),
         detection: DetectionCounts::default(),
-    })
+    };
+    Ok((report, touched))
 }
 
 /// Imports everything staged into `ws`, then runs detection for what changed.
@@ -384,17 +395,20 @@ pub async fn run(
     let known: HashSet<String> =
         ids.keys().cloned().chain(staged.customers.iter().map(|(_, c)| c.external_id.trim().to_string())).collect();
     check_csv_children(&staged, &mut checked, &known, &mut e);
+    // The raw records are no longer needed; only the usage files are still to be read.
+    let usage_files = staged.into_usage_files();
 
-    let mut report =
-        if e.is_empty() { write_checked(&mut tx, &checked, &mut ids).await? } else { ImportReport::default() };
-    let mut touched: HashSet<CustomerId> =
-        checked.customers.iter().filter_map(|c| ids.get(&c.external_id).copied()).collect();
-    for ext in checked.contacts.keys().chain(checked.requests.keys()).chain(checked.milestones.keys()) {
-        touched.extend(ids.get(ext));
-    }
-    let mut usage_changed: HashSet<CustomerId> =
-        checked.usage.iter().filter_map(|(ext, _)| ids.get(ext).copied()).collect();
-    for path in &staged.usage_files {
+    let catalog_changed = !checked.plans.is_empty();
+    let mut usage_changed: HashSet<CustomerId> = HashSet::new();
+    let (mut report, mut touched) = if e.is_empty() {
+        let usage_customers: Vec<String> = checked.usage.iter().map(|(ext, _)| ext.clone()).collect();
+        let written = write_checked(&mut tx, checked, &mut ids).await?;
+        usage_changed.extend(usage_customers.iter().filter_map(|ext| ids.get(ext)));
+        written
+    } else {
+        (ImportReport::default(), HashSet::new())
+    };
+    for path in &usage_files {
         report.usage_rows += stream_usage(path, &mut tx, (&ids, &known), &mut usage_changed, &mut e).await?;
     }
     if !e.is_empty() {
@@ -405,9 +419,10 @@ pub async fn run(
     tx.refresh_usage_summaries(&usage_changed).await?;
     tx.commit().await?;
     touched.extend(usage_changed);
+    drop((ids, known));
 
     // A changed catalog can change any customer's opportunity.
-    let only: Option<Vec<CustomerId>> = checked.plans.is_empty().then(|| touched.into_iter().collect());
+    let only: Option<Vec<CustomerId>> = (!catalog_changed).then(|| touched.into_iter().collect());
     report.detection = detection::run(store, ws, only.as_deref(), now).await?;
     Ok(report)
 }
