@@ -1,12 +1,13 @@
 //! What the CLI, the HTTP API and (later) the chat share: finding a customer and building its context.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 use time::OffsetDateTime;
 
 use crate::context::{self, ExpansionContext, Surroundings};
-use crate::domain::{Customer, CustomerId};
+use crate::domain::{Customer, CustomerId, Feature, Plan, TeamMember};
 use crate::signals::{self, Settings, Snapshot};
 use crate::store::{Store, Workspace};
 
@@ -40,19 +41,59 @@ pub async fn find_customer(store: &Arc<dyn Store>, ws: &Workspace, key: &str) ->
     })
 }
 
+/// A workspace's plans, features and team: read on every context, changed only by imports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    pub plans: Vec<Plan>,
+    pub features: Vec<Feature>,
+    pub team: Vec<TeamMember>,
+}
+
+impl Catalog {
+    pub async fn load(store: &Arc<dyn Store>, ws: &Workspace) -> anyhow::Result<Catalog> {
+        let (plans, features, team) = tokio::try_join!(store.plans(ws), store.features(ws), store.team(ws))?;
+        Ok(Catalog { plans, features, team })
+    }
+}
+
+/// Catalogs by workspace, tagged with the workspace's `catalog_version`. Imports bump the version in
+/// the same transaction as the change, and every request reads the workspace row afresh, so a cached
+/// catalog is never older than the request's own view, in this process or any other.
+#[derive(Default)]
+pub struct CatalogCache {
+    entries: Mutex<HashMap<i64, (i64, Arc<Catalog>)>>,
+}
+
+impl CatalogCache {
+    pub async fn get(&self, store: &Arc<dyn Store>, ws: &Workspace) -> anyhow::Result<Arc<Catalog>> {
+        let cached = self.entries.lock().ok().and_then(|entries| {
+            entries.get(&ws.id).filter(|(version, _)| *version == ws.catalog_version).map(|(_, c)| c.clone())
+        });
+        if let Some(catalog) = cached {
+            return Ok(catalog);
+        }
+        let catalog = Arc::new(Catalog::load(store, ws).await?);
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(ws.id, (ws.catalog_version, catalog.clone()));
+        }
+        Ok(catalog)
+    }
+}
+
 /// Builds the expansion context of a customer as of `now`; `None` when it is not in the workspace.
 pub async fn expansion_context(
     store: &Arc<dyn Store>,
+    catalog: &Catalog,
     ws: &Workspace,
     id: CustomerId,
     now: OffsetDateTime,
 ) -> anyhow::Result<Option<ExpansionContext>> {
     let Some(mut record) = store.customer_record(ws, id).await? else { return Ok(None) };
-    let (plans, features, team) = tokio::try_join!(store.plans(ws), store.features(ws), store.team(ws))?;
+    let Catalog { plans, features, team } = catalog;
     let snapshot = Snapshot {
         customer: &record.customer,
-        plans: &plans,
-        features: &features,
+        plans,
+        features,
         usage: record.usage.as_ref(),
         feature_requests: &record.feature_requests,
         milestones: &record.milestones,

@@ -19,3 +19,9 @@ CREATE TABLE usage_summaries (
 
 -- Lets a workspace's customers be read in id order without a sort.
 CREATE INDEX customers_workspace ON customers(workspace_id, id);
+
+-- Customer lookup by name, case-insensitively, without a scan.
+CREATE INDEX customers_lower_name ON customers(workspace_id, lower(name));
+
+-- Bumped whenever an import changes plans, features or the team, so that servers can cache them.
+ALTER TABLE workspaces ADD COLUMN catalog_version BIGINT NOT NULL DEFAULT 0;

@@ -112,7 +112,8 @@ pub async fn expansion_context(
 ) -> ApiResult<Json<ExpansionContext>> {
     let ws = &auth.0.workspace;
     let customer = resolve(&state, ws, &id).await?;
-    let context = services::expansion_context(&state.store, ws, customer.id, state.clock.now())
+    let catalog = state.catalogs.get(&state.store, ws).await?;
+    let context = services::expansion_context(&state.store, &catalog, ws, customer.id, state.clock.now())
         .await?
         .ok_or_else(|| ApiError::not_found("Customer"))?;
     Ok(Json(context))

@@ -25,6 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::clock::Clock;
+use crate::services::CatalogCache;
 use crate::store::Store;
 use error::ApiError;
 pub use json::ApiJson;
@@ -36,6 +37,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Clock,
+    pub catalogs: Arc<CatalogCache>,
     pub metrics: PrometheusHandle,
     openapi: Arc<String>,
 }
@@ -121,7 +123,7 @@ async fn method_not_allowed() -> ApiError {
 pub fn app(store: Arc<dyn Store>, clock: Clock) -> Router {
     let (router, spec) = api_router().split_for_parts();
     let openapi = Arc::new(spec.to_pretty_json().unwrap_or_default());
-    let state = AppState { store, clock, metrics: prometheus(), openapi };
+    let state = AppState { store, clock, catalogs: Arc::default(), metrics: prometheus(), openapi };
     router
         .route("/api/openapi.json", axum::routing::get(meta::openapi))
         .fallback(not_found)

@@ -351,7 +351,8 @@ async fn write_checked(
     tx.upsert_plans(&c.plans).await?;
     tx.upsert_team(&c.team).await?;
     ids.extend(tx.upsert_customers(&c.customers).await?);
-    let mut touched: HashSet<CustomerId> = c.customers.iter().filter_map(|c| ids.get(&c.external_id).copied()).collect();
+    let mut touched: HashSet<CustomerId> =
+        c.customers.iter().filter_map(|c| ids.get(&c.external_id).copied()).collect();
     let contacts = resolve(ids, c.contacts);
     let requests = resolve(ids, c.requests);
     let milestones = resolve(ids, c.milestones);

@@ -31,6 +31,8 @@ pub struct Workspace {
     pub id: i64,
     pub name: String,
     pub ae_value_threshold: i64,
+    /// Changes whenever plans, features or the team change (see `services::CatalogCache`).
+    pub catalog_version: i64,
 }
 
 /// Who is calling: resolved from an API token.

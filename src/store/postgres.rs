@@ -6,7 +6,20 @@ use anyhow::Context as _;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::Postgres;
 
-super::sql::impl_store!(PostgresStore, Postgres, PostgresImport);
+super::sql::impl_store!(PostgresStore, Postgres, PostgresImport, dialect);
+
+/// PostgreSQL's spelling of the JSON aggregates in `customer_record`.
+mod dialect {
+    pub const CONTACTS_JSON: &str = "(SELECT json_agg(json_build_object('name', x.name, 'email', x.email, \
+        'title', x.title, 'role', x.role, 'primary', x.is_primary) ORDER BY x.position)::text \
+        FROM contacts x WHERE x.customer_id = c.id)";
+    pub const REQUESTS_JSON: &str = "(SELECT json_agg(json_build_object('feature', x.feature_key, \
+        'requested_at', x.requested_at, 'note', x.note) ORDER BY x.requested_at, x.id)::text \
+        FROM feature_requests x WHERE x.customer_id = c.id)";
+    pub const MILESTONES_JSON: &str = "(SELECT json_agg(json_build_object('title', x.title, \
+        'achieved_at', x.achieved_at) ORDER BY x.achieved_at, x.id)::text \
+        FROM milestones x WHERE x.customer_id = c.id)";
+}
 
 #[derive(Clone)]
 pub struct PostgresStore {

@@ -15,11 +15,17 @@ pub(super) struct WorkspaceRow {
     pub id: i64,
     pub name: String,
     pub ae_value_threshold: i64,
+    pub catalog_version: i64,
 }
 
 impl From<WorkspaceRow> for Workspace {
     fn from(r: WorkspaceRow) -> Self {
-        Workspace { id: r.id, name: r.name, ae_value_threshold: r.ae_value_threshold }
+        Workspace {
+            id: r.id,
+            name: r.name,
+            ae_value_threshold: r.ae_value_threshold,
+            catalog_version: r.catalog_version,
+        }
     }
 }
 
@@ -51,6 +57,7 @@ pub(super) struct PrincipalRow {
     pub workspace_id: i64,
     pub workspace_name: String,
     pub ae_value_threshold: i64,
+    pub catalog_version: i64,
     #[sqlx(flatten)]
     pub member: MemberRow,
 }
@@ -98,6 +105,10 @@ impl PlanRow {
 
 pub(super) const CUSTOMER_COLUMNS: &str = "id, external_id, name, plan_key, seats_purchased, arr, renewal_date, \
      health_score, industry, csm_email, ae_email";
+
+/// The same columns, qualified for queries that join other tables to `customers c`.
+pub(super) const QUALIFIED_CUSTOMER_COLUMNS: &str = "c.id, c.external_id, c.name, c.plan_key, \
+     c.seats_purchased, c.arr, c.renewal_date, c.health_score, c.industry, c.csm_email, c.ae_email";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CustomerRow {
@@ -254,21 +265,6 @@ pub(super) struct OpportunityStateRow {
     pub ae_recommended: bool,
     pub ae_reason: String,
     pub status: String,
-    pub approach: Option<String>,
-    pub intro_sent_at: Option<OffsetDateTime>,
-    pub intro_response: Option<String>,
-}
-
-impl OpportunityStateRow {
-    pub fn stored(&self) -> StoredOpportunity {
-        StoredOpportunity {
-            id: OpportunityId(self.id),
-            status: self.status.clone(),
-            intro_sent_at: self.intro_sent_at,
-            intro_response: self.intro_response.clone(),
-            approach: self.approach.as_deref().and_then(|a| a.parse().ok()),
-        }
-    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -288,4 +284,91 @@ pub(super) struct OpportunityListRow {
     pub intro_response: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+}
+
+/// One customer with everything the context needs, in one round trip: the summary and open
+/// opportunity by LEFT JOIN, the lists as JSON arrays.
+#[derive(sqlx::FromRow)]
+pub(super) struct RecordRow {
+    #[sqlx(flatten)]
+    pub customer: CustomerRow,
+    pub s_customer_id: Option<i64>,
+    pub s_as_of: Option<i32>,
+    pub s_seats_used: Option<i64>,
+    pub s_monthly_active_users: Option<i64>,
+    pub s_api_30: Option<i64>,
+    pub s_api_days: Option<i64>,
+    pub s_n: Option<f64>,
+    pub s_sx: Option<f64>,
+    pub s_sxx: Option<f64>,
+    pub s_seats_sy: Option<f64>,
+    pub s_seats_sxy: Option<f64>,
+    pub s_api_sy: Option<f64>,
+    pub s_api_sxy: Option<f64>,
+    pub o_id: Option<i64>,
+    pub o_status: Option<String>,
+    pub o_approach: Option<String>,
+    pub o_intro_sent_at: Option<OffsetDateTime>,
+    pub o_intro_response: Option<String>,
+    pub contacts_json: Option<String>,
+    pub requests_json: Option<String>,
+    pub milestones_json: Option<String>,
+}
+
+pub(super) const RECORD_SUMMARY_COLUMNS: &str = "s.customer_id AS s_customer_id, s.as_of AS s_as_of, \
+     s.seats_used AS s_seats_used, s.monthly_active_users AS s_monthly_active_users, s.api_30 AS s_api_30, \
+     s.api_days AS s_api_days, s.n AS s_n, s.sx AS s_sx, s.sxx AS s_sxx, s.seats_sy AS s_seats_sy, \
+     s.seats_sxy AS s_seats_sxy, s.api_sy AS s_api_sy, s.api_sxy AS s_api_sxy, o.id AS o_id, \
+     o.status AS o_status, o.approach AS o_approach, o.intro_sent_at AS o_intro_sent_at, \
+     o.intro_response AS o_intro_response";
+
+fn json_list<T: serde::de::DeserializeOwned>(json: Option<&str>, what: &str) -> Result<Vec<T>> {
+    match json {
+        None | Some("") => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(text).with_context(|| format!("decoding the {what} of a customer")),
+    }
+}
+
+impl RecordRow {
+    pub fn into_record(self) -> Result<crate::store::CustomerRecord> {
+        let usage = match (self.s_customer_id, self.s_as_of) {
+            (Some(customer_id), Some(as_of)) => Some(
+                UsageRow {
+                    customer_id,
+                    as_of,
+                    seats_used: self.s_seats_used.unwrap_or_default(),
+                    monthly_active_users: self.s_monthly_active_users.unwrap_or_default(),
+                    api_30: self.s_api_30.unwrap_or_default(),
+                    api_days: self.s_api_days.unwrap_or_default(),
+                    n: self.s_n.unwrap_or_default(),
+                    sx: self.s_sx.unwrap_or_default(),
+                    sxx: self.s_sxx.unwrap_or_default(),
+                    seats_sy: self.s_seats_sy.unwrap_or_default(),
+                    seats_sxy: self.s_seats_sxy.unwrap_or_default(),
+                    api_sy: self.s_api_sy.unwrap_or_default(),
+                    api_sxy: self.s_api_sxy.unwrap_or_default(),
+                }
+                .into_summary()?,
+            ),
+            _ => None,
+        };
+        let opportunity = match (self.o_id, self.o_status) {
+            (Some(id), Some(status)) => Some(StoredOpportunity {
+                id: OpportunityId(id),
+                status,
+                intro_sent_at: self.o_intro_sent_at,
+                intro_response: self.o_intro_response,
+                approach: self.o_approach.as_deref().and_then(|a| a.parse().ok()),
+            }),
+            _ => None,
+        };
+        Ok(crate::store::CustomerRecord {
+            customer: self.customer.into(),
+            contacts: json_list(self.contacts_json.as_deref(), "contacts")?,
+            feature_requests: json_list(self.requests_json.as_deref(), "feature requests")?,
+            milestones: json_list(self.milestones_json.as_deref(), "milestones")?,
+            usage,
+            opportunity,
+        })
+    }
 }

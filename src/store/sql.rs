@@ -11,7 +11,7 @@ pub(super) const USAGE_BATCH: usize = 1000;
 pub const MAX_IN_LIST: usize = 500;
 
 macro_rules! impl_store {
-    ($store:ident, $db:ty, $import:ident) => {
+    ($store:ident, $db:ty, $import:ident, $dialect:ident) => {
         use std::collections::{HashMap, HashSet};
 
         use async_trait::async_trait;
@@ -80,9 +80,23 @@ macro_rules! impl_store {
             now: OffsetDateTime,
         }
 
+        impl $import {
+            /// Marks the workspace's catalog as changed, so that cached copies are reloaded.
+            async fn bump_catalog(&mut self, nothing_changes: bool) -> Result<()> {
+                if !nothing_changes {
+                    sqlx::query("UPDATE workspaces SET catalog_version = catalog_version + 1 WHERE id = $1")
+                        .bind(self.ws)
+                        .execute(&mut *self.tx)
+                        .await?;
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait]
         impl ImportTx for $import {
             async fn upsert_features(&mut self, features: &[Feature]) -> Result<()> {
+                self.bump_catalog(features.is_empty()).await?;
                 for chunk in features.chunks(BATCH) {
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO features (workspace_id, key, name, description, resource_url) ",
@@ -104,6 +118,7 @@ macro_rules! impl_store {
             }
 
             async fn upsert_plans(&mut self, plans: &[Plan]) -> Result<()> {
+                self.bump_catalog(plans.is_empty()).await?;
                 for chunk in plans.chunks(BATCH) {
                     let features: Vec<String> =
                         chunk.iter().map(|p| serde_json::to_string(&p.features)).collect::<Result<_, _>>()?;
@@ -134,6 +149,7 @@ macro_rules! impl_store {
             }
 
             async fn upsert_team(&mut self, members: &[NewMember]) -> Result<()> {
+                self.bump_catalog(members.is_empty()).await?;
                 for chunk in members.chunks(BATCH) {
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO team_members (workspace_id, email, name, role, title, calendar_url) ",
@@ -325,7 +341,7 @@ macro_rules! impl_store {
 
             async fn workspace(&self, name: &str) -> Result<Option<Workspace>> {
                 let row: Option<WorkspaceRow> =
-                    sqlx::query_as("SELECT id, name, ae_value_threshold FROM workspaces WHERE name = $1")
+                    sqlx::query_as("SELECT id, name, ae_value_threshold, catalog_version FROM workspaces WHERE name = $1")
                         .bind(name)
                         .fetch_optional(self.reader())
                         .await?;
@@ -336,7 +352,7 @@ macro_rules! impl_store {
                 let row: WorkspaceRow = sqlx::query_as(
                     "INSERT INTO workspaces (name, created_at) VALUES ($1, $2) \
                      ON CONFLICT (name) DO UPDATE SET name = excluded.name \
-                     RETURNING id, name, ae_value_threshold",
+                     RETURNING id, name, ae_value_threshold, catalog_version",
                 )
                 .bind(name)
                 .bind(now)
@@ -389,7 +405,7 @@ macro_rules! impl_store {
 
             async fn authenticate(&self, token_hash: &str) -> Result<Option<Principal>> {
                 let row: Option<PrincipalRow> = sqlx::query_as(
-                    "SELECT w.id AS workspace_id, w.name AS workspace_name, w.ae_value_threshold, \
+                    "SELECT w.id AS workspace_id, w.name AS workspace_name, w.ae_value_threshold, w.catalog_version, \
                      m.id, m.email, m.name, m.role, m.title, m.calendar_url \
                      FROM api_tokens t JOIN team_members m ON m.id = t.member_id \
                      JOIN workspaces w ON w.id = m.workspace_id \
@@ -404,6 +420,7 @@ macro_rules! impl_store {
                         id: row.workspace_id,
                         name: row.workspace_name,
                         ae_value_threshold: row.ae_value_threshold,
+                        catalog_version: row.catalog_version,
                     },
                     member: row.member.into_member()?,
                 }))
@@ -476,9 +493,12 @@ macro_rules! impl_store {
 
             async fn customers_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<Customer>> {
                 let id = key.parse::<CustomerId>().map_or(-1, |id| id.0);
+                // Three indexed lookups rather than one OR, which would scan the workspace.
                 let rows: Vec<CustomerRow> = sqlx::query_as(&format!(
-                    "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 \
-                     AND (id = $2 OR external_id = $3 OR LOWER(name) = LOWER($3)) ORDER BY name, id"
+                    "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2 \
+                     UNION SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND external_id = $3 \
+                     UNION SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND lower(name) = lower($3) \
+                     ORDER BY name, id"
                 ))
                 .bind(ws.id)
                 .bind(id)
@@ -489,51 +509,22 @@ macro_rules! impl_store {
             }
 
             async fn customer_record(&self, ws: &Workspace, id: CustomerId) -> Result<Option<CustomerRecord>> {
-                let mut conn = self.reader().acquire().await?;
-                let row: Option<CustomerRow> = sqlx::query_as(&format!(
-                    "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2"
+                let row: Option<RecordRow> = sqlx::query_as(&format!(
+                    "SELECT {CUSTOMER_COLUMNS}, {RECORD_SUMMARY_COLUMNS}, {contacts} AS contacts_json, \
+                     {requests} AS requests_json, {milestones} AS milestones_json \
+                     FROM customers c LEFT JOIN usage_summaries s ON s.customer_id = c.id \
+                     LEFT JOIN opportunities o ON o.customer_id = c.id AND o.status IN {OPEN_STATUSES} \
+                     WHERE c.workspace_id = $1 AND c.id = $2",
+                    CUSTOMER_COLUMNS = QUALIFIED_CUSTOMER_COLUMNS,
+                    contacts = $dialect::CONTACTS_JSON,
+                    requests = $dialect::REQUESTS_JSON,
+                    milestones = $dialect::MILESTONES_JSON,
                 ))
                 .bind(ws.id)
                 .bind(id.0)
-                .fetch_optional(&mut *conn)
+                .fetch_optional(self.reader())
                 .await?;
-                let Some(row) = row else { return Ok(None) };
-                let contacts: Vec<ContactRow> = sqlx::query_as(
-                    "SELECT name, email, title, role, is_primary FROM contacts WHERE customer_id = $1 ORDER BY position",
-                )
-                .bind(id.0)
-                .fetch_all(&mut *conn)
-                .await?;
-                let requests: Vec<RequestRow> = sqlx::query_as(
-                    "SELECT customer_id, feature_key, requested_at, note FROM feature_requests \
-                     WHERE customer_id = $1 ORDER BY requested_at, id",
-                )
-                .bind(id.0)
-                .fetch_all(&mut *conn)
-                .await?;
-                let milestones: Vec<MilestoneRow> = sqlx::query_as(
-                    "SELECT customer_id, title, achieved_at FROM milestones WHERE customer_id = $1 ORDER BY achieved_at, id",
-                )
-                .bind(id.0)
-                .fetch_all(&mut *conn)
-                .await?;
-                let usage = usage_summaries(&mut conn, ws.id, Some(&[id])).await?.into_iter().next();
-                let opportunity: Option<OpportunityStateRow> = sqlx::query_as(&format!(
-                    "SELECT id, customer_id, kind, target_plan_key, seats, annual_value, rationale, main_signal, \
-                     ae_recommended, ae_reason, status, approach, intro_sent_at, intro_response \
-                     FROM opportunities WHERE customer_id = $1 AND status IN {OPEN_STATUSES}"
-                ))
-                .bind(id.0)
-                .fetch_optional(&mut *conn)
-                .await?;
-                Ok(Some(CustomerRecord {
-                    customer: row.into(),
-                    contacts: contacts.into_iter().map(Into::into).collect(),
-                    feature_requests: requests.into_iter().map(Into::into).collect(),
-                    milestones: milestones.into_iter().map(Into::into).collect(),
-                    usage: usage.map(UsageRow::into_summary).transpose()?,
-                    opportunity: opportunity.map(|o| o.stored()),
-                }))
+                row.map(RecordRow::into_record).transpose()
             }
 
             async fn begin_import(&self, ws: &Workspace, now: OffsetDateTime) -> Result<Box<dyn ImportTx>> {
@@ -620,7 +611,7 @@ macro_rules! impl_store {
 
                     let mut qb = QueryBuilder::<$db>::new(format!(
                         "SELECT id, customer_id, kind, target_plan_key, seats, annual_value, rationale, main_signal, \
-                         ae_recommended, ae_reason, status, approach, intro_sent_at, intro_response \
+                         ae_recommended, ae_reason, status \
                          FROM opportunities WHERE status IN {OPEN_STATUSES} AND workspace_id = "
                     ));
                     qb.push_bind(ws.id).push(" AND customer_id IN (");

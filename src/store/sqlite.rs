@@ -10,7 +10,20 @@ use anyhow::Context as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Sqlite;
 
-super::sql::impl_store!(SqliteStore, Sqlite, SqliteImport);
+super::sql::impl_store!(SqliteStore, Sqlite, SqliteImport, dialect);
+
+/// SQLite's spelling of the JSON aggregates in `customer_record`.
+mod dialect {
+    pub const CONTACTS_JSON: &str = "(SELECT json_group_array(json_object('name', x.name, 'email', x.email, \
+        'title', x.title, 'role', x.role, 'primary', json(CASE WHEN x.is_primary THEN 'true' ELSE 'false' END))) \
+        FROM (SELECT * FROM contacts WHERE customer_id = c.id ORDER BY position) x)";
+    pub const REQUESTS_JSON: &str = "(SELECT json_group_array(json_object('feature', x.feature_key, \
+        'requested_at', x.requested_at, 'note', x.note)) \
+        FROM (SELECT * FROM feature_requests WHERE customer_id = c.id ORDER BY requested_at, id) x)";
+    pub const MILESTONES_JSON: &str = "(SELECT json_group_array(json_object('title', x.title, \
+        'achieved_at', x.achieved_at)) \
+        FROM (SELECT * FROM milestones WHERE customer_id = c.id ORDER BY achieved_at, id) x)";
+}
 
 #[derive(Clone)]
 pub struct SqliteStore {

@@ -181,3 +181,17 @@ async fn the_bundle_schema_is_published_and_kept_in_the_repo() {
     assert_eq!(served, kept, "schema/bundle.schema.json is stale: regenerate it (see README)");
     assert_eq!(served["properties"]["customers"]["type"], "array");
 }
+
+#[tokio::test]
+async fn a_changed_catalog_shows_at_once_in_the_context() {
+    let (app, token) = app_with_base().await;
+    let before = app.get("/api/customers/acme/expansion-context", &token).await.body;
+    assert_eq!(before["opportunity"]["target_plan"]["name"], "Enterprise");
+    let rename = json!({"plans": [{"key": "enterprise", "name": "Enterprise Plus", "rank": 3, "annual_price_per_seat": 1680,
+        "seat_limit": null, "api_calls_per_month": 5000000, "features": ["reports", "advanced_analytics"]}],
+        "team": [{"email": "sarah@vendor.example", "name": "Sarah Chen-Lee", "role": "csm"}]});
+    assert_eq!(app.post_json("/api/import", &token, &rename).await.status, StatusCode::OK);
+    let after = app.get("/api/customers/acme/expansion-context", &token).await.body;
+    assert_eq!(after["opportunity"]["target_plan"]["name"], "Enterprise Plus");
+    assert_eq!(after["csm"]["name"], "Sarah Chen-Lee");
+}
