@@ -3,21 +3,35 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use anyhow::Context as _;
 use time::OffsetDateTime;
 
 use crate::context::{self, ExpansionContext, Surroundings};
 use crate::domain::{Customer, CustomerId, Feature, Plan, TeamMember};
 use crate::signals::{self, Settings, Snapshot};
-use crate::store::{Store, Workspace};
+use crate::store::{CustomerRecord, Store, Workspace};
 
 /// The outcome of looking a customer up by id, external id or name.
 #[derive(Debug)]
-pub enum Lookup {
-    Found(Customer),
+pub enum Lookup<T = Customer> {
+    Found(T),
     NotFound,
     /// Several customers share the name; the caller should ask which.
-    Ambiguous(Vec<Customer>),
+    Ambiguous(Vec<T>),
+}
+
+/// Applies the lookup precedence to the matches of `key`: internal id, then external id, then name.
+fn pick<T>(key: &str, mut matches: Vec<T>, customer: impl Fn(&T) -> &Customer) -> Lookup<T> {
+    let by_id = key.parse::<CustomerId>().ok();
+    let exact = matches
+        .iter()
+        .position(|m| Some(customer(m).id) == by_id)
+        .or_else(|| matches.iter().position(|m| customer(m).external_id == key));
+    match (exact, matches.len()) {
+        (Some(i), _) => Lookup::Found(matches.swap_remove(i)),
+        (None, 0) => Lookup::NotFound,
+        (None, 1) => matches.pop().map_or(Lookup::NotFound, Lookup::Found),
+        (None, _) => Lookup::Ambiguous(matches),
+    }
 }
 
 /// Finds a customer by internal id (`cus_42`), external id, or name (case-insensitive), in that order.
@@ -26,19 +40,20 @@ pub async fn find_customer(store: &Arc<dyn Store>, ws: &Workspace, key: &str) ->
     if key.is_empty() {
         return Ok(Lookup::NotFound);
     }
-    let matches = store.customers_matching(ws, key).await?;
-    let by_id = key.parse::<CustomerId>().ok();
-    if let Some(c) = matches.iter().find(|c| Some(c.id) == by_id) {
-        return Ok(Lookup::Found(c.clone()));
+    Ok(pick(key, store.customers_matching(ws, key).await?, |c| c))
+}
+
+/// [`find_customer`], returning everything stored about the customer (one round trip).
+pub async fn find_customer_record(
+    store: &Arc<dyn Store>,
+    ws: &Workspace,
+    key: &str,
+) -> anyhow::Result<Lookup<CustomerRecord>> {
+    let key = key.trim();
+    if key.is_empty() {
+        return Ok(Lookup::NotFound);
     }
-    if let Some(c) = matches.iter().find(|c| c.external_id == key) {
-        return Ok(Lookup::Found(c.clone()));
-    }
-    Ok(match matches.len() {
-        0 => Lookup::NotFound,
-        1 => Lookup::Found(matches.into_iter().next().context("one match")?),
-        _ => Lookup::Ambiguous(matches),
-    })
+    Ok(pick(key, store.customer_records_matching(ws, key).await?, |r| &r.customer))
 }
 
 /// A workspace's plans, features and team: read on every context, changed only by imports.
@@ -80,15 +95,15 @@ impl CatalogCache {
     }
 }
 
-/// Builds the expansion context of a customer as of `now`; `None` when it is not in the workspace.
-pub async fn expansion_context(
+/// Builds the expansion context from a customer's stored record, as of `now`.
+pub async fn context_of(
     store: &Arc<dyn Store>,
     catalog: &Catalog,
     ws: &Workspace,
-    id: CustomerId,
+    mut record: CustomerRecord,
     now: OffsetDateTime,
-) -> anyhow::Result<Option<ExpansionContext>> {
-    let Some(mut record) = store.customer_record(ws, id).await? else { return Ok(None) };
+) -> anyhow::Result<ExpansionContext> {
+    let id = record.customer.id;
     let Catalog { plans, features, team } = catalog;
     let snapshot = Snapshot {
         customer: &record.customer,
@@ -114,5 +129,45 @@ pub async fn expansion_context(
         ae: member(&record.customer.ae_email),
         opportunity: record.opportunity.clone(),
     };
-    Ok(Some(context::build(&snapshot, &detection, around)))
+    Ok(context::build(&snapshot, &detection, around))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(id: i64, ext: &str, name: &str) -> Customer {
+        Customer {
+            id: CustomerId(id),
+            external_id: ext.into(),
+            name: name.into(),
+            plan_key: "p".into(),
+            seats_purchased: 1,
+            arr: 0,
+            renewal_date: None,
+            health_score: None,
+            industry: None,
+            csm_email: None,
+            ae_email: None,
+        }
+    }
+
+    fn found_id(lookup: Lookup) -> Option<i64> {
+        match lookup {
+            Lookup::Found(c) => Some(c.id.0),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn id_beats_external_id_beats_name() {
+        // Customer 2's external id is customer 1's name; customer 3 is named like customer 2's id.
+        let all = || vec![customer(1, "one", "acme"), customer(2, "acme", "Beta"), customer(3, "three", "cus_2")];
+        assert_eq!(found_id(pick("cus_2", all(), |c| c)), Some(2), "internal id first");
+        assert_eq!(found_id(pick("acme", all(), |c| c)), Some(2), "then external id");
+        assert_eq!(found_id(pick("Beta", vec![customer(2, "acme", "Beta")], |c| c)), Some(2), "then a unique name");
+        let twins = vec![customer(4, "a", "Northwind"), customer(5, "b", "Northwind")];
+        assert!(matches!(pick("northwind", twins, |c| c), Lookup::Ambiguous(v) if v.len() == 2));
+        assert!(matches!(pick("x", Vec::<Customer>::new(), |c| c), Lookup::NotFound));
+    }
 }

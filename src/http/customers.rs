@@ -13,7 +13,7 @@ use super::AppState;
 use crate::context::ExpansionContext;
 use crate::domain::{Contact, Customer};
 use crate::services::{self, Lookup};
-use crate::store::{CustomerSummary, Workspace};
+use crate::store::{CustomerRecord, CustomerSummary, Workspace};
 
 #[derive(Deserialize, IntoParams)]
 pub struct SearchParams {
@@ -50,14 +50,17 @@ pub async fn search(
     Ok(Json(CustomerList { customers }))
 }
 
-/// Resolves `:id` (internal id, external id or unambiguous name) within the caller's workspace.
-pub async fn resolve(state: &AppState, ws: &Workspace, key: &str) -> ApiResult<Customer> {
-    match services::find_customer(&state.store, ws, key).await? {
+/// Turns a lookup of `:id` into the thing found, or the API's 404 / 409.
+fn found<T>(key: &str, lookup: Lookup<T>, customer: impl Fn(&T) -> &Customer) -> ApiResult<T> {
+    match lookup {
         Lookup::Found(c) => Ok(c),
         Lookup::NotFound => Err(ApiError::not_found(&format!("Customer `{key}`"))),
         Lookup::Ambiguous(candidates) => {
-            let list: Vec<_> =
-                candidates.iter().map(|c| json!({"id": c.id, "external_id": c.external_id, "name": c.name})).collect();
+            let list: Vec<_> = candidates
+                .iter()
+                .map(customer)
+                .map(|c| json!({"id": c.id, "external_id": c.external_id, "name": c.name}))
+                .collect();
             Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "ambiguous_customer",
@@ -66,6 +69,11 @@ pub async fn resolve(state: &AppState, ws: &Workspace, key: &str) -> ApiResult<C
             .with_details(json!({ "candidates": list })))
         }
     }
+}
+
+/// Resolves `:id` (internal id, external id or unambiguous name) within the caller's workspace.
+async fn resolve_record(state: &AppState, ws: &Workspace, key: &str) -> ApiResult<CustomerRecord> {
+    found(key, services::find_customer_record(&state.store, ws, key).await?, |r| &r.customer)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -86,9 +94,7 @@ pub async fn get_one(
     auth: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CustomerView>> {
-    let ws = &auth.0.workspace;
-    let customer = resolve(&state, ws, &id).await?;
-    let record = state.store.customer_record(ws, customer.id).await?.ok_or_else(|| ApiError::not_found("Customer"))?;
+    let record = resolve_record(&state, &auth.0.workspace, &id).await?;
     let mut value = serde_json::to_value(&record.customer).map_err(anyhow::Error::from)?;
     if let Some(obj) = value.as_object_mut() {
         obj.insert("plan".into(), json!(record.customer.plan_key));
@@ -111,10 +117,7 @@ pub async fn expansion_context(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ExpansionContext>> {
     let ws = &auth.0.workspace;
-    let customer = resolve(&state, ws, &id).await?;
+    let record = resolve_record(&state, ws, &id).await?;
     let catalog = state.catalogs.get(&state.store, ws).await?;
-    let context = services::expansion_context(&state.store, &catalog, ws, customer.id, state.clock.now())
-        .await?
-        .ok_or_else(|| ApiError::not_found("Customer"))?;
-    Ok(Json(context))
+    Ok(Json(services::context_of(&state.store, &catalog, ws, record, state.clock.now()).await?))
 }

@@ -181,6 +181,8 @@ pub trait Store: Send + Sync {
     /// Customers whose internal id, external id or name (case-insensitive) is exactly `key`.
     async fn customers_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<Customer>>;
     async fn customer_record(&self, ws: &Workspace, id: CustomerId) -> Result<Option<CustomerRecord>>;
+    /// The records of [`Store::customers_matching`], in one round trip.
+    async fn customer_records_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<CustomerRecord>>;
 
     async fn begin_import(&self, ws: &Workspace, now: OffsetDateTime) -> Result<Box<dyn ImportTx>>;
 

@@ -250,6 +250,12 @@ pub(super) const REFRESH_SUMMARIES_SQL: (&str, &str) = (
 pub(super) const SUMMARY_COLUMNS: &str = "s.customer_id, s.as_of, s.seats_used, s.monthly_active_users, s.api_30, \
      s.api_days, s.n, s.sx, s.sxx, s.seats_sy, s.seats_sxy, s.api_sy, s.api_sxy";
 
+/// Customers of workspace $1 whose id is $2, external id is $3, or name is $3 in any case: three indexed
+/// lookups, where one `OR` would scan the workspace.
+pub(super) const MATCHING_IDS: &str = "c.id IN (SELECT id FROM customers WHERE workspace_id = $1 AND id = $2 \
+     UNION SELECT id FROM customers WHERE workspace_id = $1 AND external_id = $3 \
+     UNION SELECT id FROM customers WHERE workspace_id = $1 AND lower(name) = lower($3))";
+
 pub(super) const OPEN_STATUSES: &str = "('identified', 'intro_sent', 'conversation')";
 
 #[derive(sqlx::FromRow, Clone)]

@@ -29,6 +29,20 @@ macro_rules! impl_store {
             TeamMember, UsageDay,
         };
 
+        /// Everything `customer_record` reads, for the customers `c` that `filter` selects ($1 is the workspace).
+        fn record_sql(filter: &str) -> String {
+            format!(
+                "SELECT {QUALIFIED_CUSTOMER_COLUMNS}, {RECORD_SUMMARY_COLUMNS}, {contacts} AS contacts_json, \
+                 {requests} AS requests_json, {milestones} AS milestones_json \
+                 FROM customers c LEFT JOIN usage_summaries s ON s.customer_id = c.id \
+                 LEFT JOIN opportunities o ON o.customer_id = c.id AND o.status IN {OPEN_STATUSES} \
+                 WHERE c.workspace_id = $1 AND {filter} ORDER BY c.name, c.id",
+                contacts = $dialect::CONTACTS_JSON,
+                requests = $dialect::REQUESTS_JSON,
+                milestones = $dialect::MILESTONES_JSON,
+            )
+        }
+
         /// Adds `AND c.id IN (…)` for a list (callers keep lists to `MAX_IN_LIST`).
         fn push_customer_filter(qb: &mut QueryBuilder<'_, $db>, ws: i64, only: Option<&[CustomerId]>) {
             qb.push("c.workspace_id = ").push_bind(ws);
@@ -493,12 +507,9 @@ macro_rules! impl_store {
 
             async fn customers_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<Customer>> {
                 let id = key.parse::<CustomerId>().map_or(-1, |id| id.0);
-                // Three indexed lookups rather than one OR, which would scan the workspace.
                 let rows: Vec<CustomerRow> = sqlx::query_as(&format!(
-                    "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2 \
-                     UNION SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND external_id = $3 \
-                     UNION SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND lower(name) = lower($3) \
-                     ORDER BY name, id"
+                    "SELECT {QUALIFIED_CUSTOMER_COLUMNS} FROM customers c WHERE c.workspace_id = $1 AND {MATCHING_IDS} \
+                     ORDER BY c.name, c.id"
                 ))
                 .bind(ws.id)
                 .bind(id)
@@ -509,22 +520,23 @@ macro_rules! impl_store {
             }
 
             async fn customer_record(&self, ws: &Workspace, id: CustomerId) -> Result<Option<CustomerRecord>> {
-                let row: Option<RecordRow> = sqlx::query_as(&format!(
-                    "SELECT {CUSTOMER_COLUMNS}, {RECORD_SUMMARY_COLUMNS}, {contacts} AS contacts_json, \
-                     {requests} AS requests_json, {milestones} AS milestones_json \
-                     FROM customers c LEFT JOIN usage_summaries s ON s.customer_id = c.id \
-                     LEFT JOIN opportunities o ON o.customer_id = c.id AND o.status IN {OPEN_STATUSES} \
-                     WHERE c.workspace_id = $1 AND c.id = $2",
-                    CUSTOMER_COLUMNS = QUALIFIED_CUSTOMER_COLUMNS,
-                    contacts = $dialect::CONTACTS_JSON,
-                    requests = $dialect::REQUESTS_JSON,
-                    milestones = $dialect::MILESTONES_JSON,
-                ))
-                .bind(ws.id)
-                .bind(id.0)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(RecordRow::into_record).transpose()
+                let rows: Vec<RecordRow> = sqlx::query_as(&record_sql("c.id = $2"))
+                    .bind(ws.id)
+                    .bind(id.0)
+                    .fetch_all(self.reader())
+                    .await?;
+                rows.into_iter().next().map(RecordRow::into_record).transpose()
+            }
+
+            async fn customer_records_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<CustomerRecord>> {
+                let id = key.parse::<CustomerId>().map_or(-1, |id| id.0);
+                let rows: Vec<RecordRow> = sqlx::query_as(&record_sql(MATCHING_IDS))
+                    .bind(ws.id)
+                    .bind(id)
+                    .bind(key.trim())
+                    .fetch_all(self.reader())
+                    .await?;
+                rows.into_iter().map(RecordRow::into_record).collect()
             }
 
             async fn begin_import(&self, ws: &Workspace, now: OffsetDateTime) -> Result<Box<dyn ImportTx>> {
