@@ -313,10 +313,11 @@ async fn detect(store: &Arc<dyn Store>, workspace: &str, now: OffsetDateTime) ->
         println!("… and {} more", open.len() - 25);
     }
     println!(
-        "\n{} customers evaluated in {:.2} s: {} signals; opportunities {} new, {} updated, {} expired; {} open.",
+        "\n{} customers evaluated in {:.2} s: {} signals ({} customers' changed); opportunities {} new, {} updated, {} expired; {} open.",
         counts.customers,
         elapsed.as_secs_f64(),
         counts.signals,
+        counts.signals_changed,
         counts.opportunities_created,
         counts.opportunities_updated,
         counts.opportunities_expired,

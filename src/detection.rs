@@ -30,8 +30,10 @@ pub async fn run(
     let plans = store.plans(ws).await?;
     let features = store.features(ws).await?;
     let settings = Settings { ae_value_threshold: ws.ae_value_threshold };
-    for chunk in ids.chunks(MAX_IN_LIST) {
+    for (n, chunk) in ids.chunks(MAX_IN_LIST).enumerate() {
+        let started = std::time::Instant::now();
         let inputs = store.detection_inputs(ws, chunk).await?;
+        let read = started.elapsed();
         let results: Vec<(CustomerId, Detection)> = inputs
             .iter()
             .map(|input| {
@@ -48,9 +50,12 @@ pub async fn run(
                 (input.customer.id, signals::detect(&snapshot))
             })
             .collect();
+        let judged = started.elapsed();
         let counts = store.save_detections(ws, &results, now).await?;
+        tracing::debug!(chunk = n, ?read, ?judged, total = ?started.elapsed(), "detection chunk");
         total.customers += counts.customers;
         total.signals += counts.signals;
+        total.signals_changed += counts.signals_changed;
         total.opportunities_created += counts.opportunities_created;
         total.opportunities_updated += counts.opportunities_updated;
         total.opportunities_expired += counts.opportunities_expired;

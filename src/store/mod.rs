@@ -91,6 +91,8 @@ pub struct DetectionInput {
 pub struct DetectionCounts {
     pub customers: usize,
     pub signals: usize,
+    /// Customers whose signals differ from what was stored.
+    pub signals_changed: usize,
     pub opportunities_created: usize,
     pub opportunities_updated: usize,
     pub opportunities_expired: usize,

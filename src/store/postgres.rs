@@ -63,6 +63,11 @@ impl PostgresStore {
         Ok(self.pool.begin().await?)
     }
 
+    /// PostgreSQL's autovacuum keeps statistics current; nothing to do.
+    async fn after_import(&self) -> Result<()> {
+        Ok(())
+    }
+
     async fn run_migrations(&self) -> Result<()> {
         sqlx::migrate!("migrations/postgres").run(&self.pool).await.context("migrating the PostgreSQL database")
     }

@@ -92,6 +92,7 @@ macro_rules! impl_store {
             tx: Transaction<'static, $db>,
             ws: i64,
             now: OffsetDateTime,
+            store: $store,
         }
 
         impl $import {
@@ -326,7 +327,9 @@ macro_rules! impl_store {
             }
 
             async fn commit(self: Box<Self>) -> Result<()> {
-                Ok(self.tx.commit().await?)
+                let $import { tx, store, .. } = *self;
+                tx.commit().await?;
+                store.after_import().await
             }
         }
 
@@ -541,7 +544,7 @@ macro_rules! impl_store {
 
             async fn begin_import(&self, ws: &Workspace, now: OffsetDateTime) -> Result<Box<dyn ImportTx>> {
                 let tx = self.begin_write().await?;
-                Ok(Box::new($import { tx, ws: ws.id, now }))
+                Ok(Box::new($import { tx, ws: ws.id, now, store: self.clone() }))
             }
 
             async fn detection_inputs(&self, ws: &Workspace, ids: &[CustomerId]) -> Result<Vec<DetectionInput>> {
@@ -602,10 +605,36 @@ macro_rules! impl_store {
                 let mut tx = self.begin_write().await?;
                 for chunk in results.chunks(BATCH) {
                     let ids: Vec<CustomerId> = chunk.iter().map(|(id, _)| *id).collect();
-                    delete_for_customers(&mut tx, "signals", &ids).await?;
+                    // Signals are rewritten only for customers whose signals changed: a daily re-run
+                    // over a quiet workspace then reads much and writes little.
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "SELECT customer_id, kind, strength, summary, evidence FROM signals WHERE customer_id IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for id in &ids {
+                        list.push_bind(id.0);
+                    }
+                    qb.push(") ORDER BY customer_id, id");
+                    let mut stored: HashMap<i64, Vec<(String, f64, String, String)>> = HashMap::new();
+                    for (customer, kind, strength, summary, evidence) in
+                        qb.build_query_as::<(i64, String, f64, String, String)>().fetch_all(&mut *tx).await?
+                    {
+                        stored.entry(customer).or_default().push((kind, strength, summary, evidence));
+                    }
+                    let changed: Vec<&(CustomerId, Detection)> = chunk
+                        .iter()
+                        .filter(|(id, d)| {
+                            let fresh = d.signals.iter().map(|s| (s.kind.as_str(), s.strength, s.summary.as_str(), s.evidence.to_string()));
+                            let old = stored.get(&id.0).map(Vec::as_slice).unwrap_or_default();
+                            !fresh.eq(old.iter().map(|(k, st, su, ev)| (k.as_str(), *st, su.as_str(), ev.clone())))
+                        })
+                        .collect();
+                    let changed_ids: Vec<CustomerId> = changed.iter().map(|(id, _)| *id).collect();
+                    delete_for_customers(&mut tx, "signals", &changed_ids).await?;
                     let signals: Vec<_> =
-                        chunk.iter().flat_map(|(id, d)| d.signals.iter().map(move |s| (*id, s))).collect();
-                    counts.signals += signals.len();
+                        changed.iter().flat_map(|(id, d)| d.signals.iter().map(move |s| (*id, s))).collect();
+                    counts.signals += chunk.iter().map(|(_, d)| d.signals.len()).sum::<usize>();
+                    counts.signals_changed += changed.len();
                     for batch in signals.chunks(BATCH) {
                         let mut qb = QueryBuilder::<$db>::new(
                             "INSERT INTO signals (customer_id, kind, strength, summary, evidence, detected_at) ",
@@ -624,8 +653,10 @@ macro_rules! impl_store {
                     let mut qb = QueryBuilder::<$db>::new(format!(
                         "SELECT id, customer_id, kind, target_plan_key, seats, annual_value, rationale, main_signal, \
                          ae_recommended, ae_reason, status \
-                         FROM opportunities WHERE status IN {OPEN_STATUSES} AND workspace_id = "
+                         FROM opportunities WHERE status IN {OPEN_STATUSES} AND +workspace_id = "
                     ));
+                    // `+` keeps planners on the per-customer index: without statistics SQLite would
+                    // otherwise walk every open opportunity of the workspace for each chunk.
                     qb.push_bind(ws.id).push(" AND customer_id IN (");
                     let mut list = qb.separated(", ");
                     for id in &ids {

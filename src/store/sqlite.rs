@@ -64,6 +64,13 @@ impl SqliteStore {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Keeps the planner's statistics current after bulk writes (cheap: SQLite samples).
+    async fn after_import(&self) -> Result<()> {
+        sqlx::query("PRAGMA analysis_limit = 1000").execute(&self.writer).await?;
+        sqlx::query("PRAGMA optimize").execute(&self.writer).await?;
+        Ok(())
+    }
+
     async fn run_migrations(&self) -> Result<()> {
         sqlx::migrate!("migrations/sqlite").run(&self.writer).await.context("migrating the SQLite database")
     }
