@@ -23,3 +23,15 @@ CUSTOMERS=$n TOKEN=$token wrk -t2 -c64 -d3s -s scripts/context.lua "http://127.0
 echo "64 connections, $duration, random customers of $n:"
 CUSTOMERS=$n TOKEN=$token wrk -t2 -c64 -d"$duration" --latency -s scripts/context.lua "http://127.0.0.1:$port"
 echo "Peak memory of the server: $(grep VmHWM /proc/$server/status | awk '{print $2/1024 " MB"}')"
+
+# Latency at a fixed offered load (closed-loop wrk above measures saturation, where latency is mostly
+# queueing). oha: cargo install oha.
+if command -v oha >/dev/null; then
+  for rate in 1000 2000 3000; do
+    echo
+    echo "64 connections at a fixed $rate requests/s for $duration (oha):"
+    oha --no-tui -c 64 -q "$rate" -z "$duration" -H "Authorization: Bearer $token" \
+      --rand-regex-url "http://127\.0\.0\.1:$port/api/customers/c[1-9][0-9]{0,4}/expansion-context" \
+      | grep -E "Success rate|Requests/sec|Slowest|Average|50.00%|90.00%|99.00%|99.90%|\[200\]|\[4[0-9][0-9]\]"
+  done
+fi

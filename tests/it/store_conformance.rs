@@ -172,6 +172,37 @@ async fn tokens_resolve_to_their_member_and_workspace() {
 }
 
 #[tokio::test]
+async fn signals_are_rewritten_only_when_they_change() {
+    use overture::domain::{AeInvolvement, Detection, Signal, SignalKind};
+    let db = test_db().await;
+    let ws = db.store.ensure_workspace("w", NOW).await.unwrap();
+    let mut tx = db.store.begin_import(&ws, NOW).await.unwrap();
+    tx.upsert_plans(&[plan("p", 1)]).await.unwrap();
+    let ids = tx.upsert_customers(&[new_customer("a", "p"), new_customer("b", "p")]).await.unwrap();
+    tx.commit().await.unwrap();
+    let (a, b) = (ids["a"], ids["b"]);
+    let with = |summary: &str| Detection {
+        signals: vec![Signal {
+            kind: SignalKind::SeatLimit,
+            strength: 0.9,
+            summary: summary.into(),
+            evidence: serde_json::json!({"used": 90}),
+        }],
+        opportunity: None,
+        ae_involvement: AeInvolvement { recommended: false, reason: "x".into() },
+    };
+    let c = db.store.save_detections(&ws, &[(a, with("90 of 100")), (b, with("90 of 100"))], NOW).await.unwrap();
+    assert_eq!((c.signals, c.signals_changed), (2, 2));
+    let c = db.store.save_detections(&ws, &[(a, with("90 of 100")), (b, with("91 of 100"))], NOW).await.unwrap();
+    assert_eq!((c.signals, c.signals_changed), (2, 1), "only b changed");
+    let none = Detection { signals: vec![], ..with("") };
+    let c = db.store.save_detections(&ws, &[(a, none.clone())], NOW).await.unwrap();
+    assert_eq!(c.signals_changed, 1, "a lost its signal");
+    let c = db.store.save_detections(&ws, &[(a, none)], NOW).await.unwrap();
+    assert_eq!(c.signals_changed, 0);
+}
+
+#[tokio::test]
 async fn opportunities_are_created_kept_updated_and_expired() {
     use overture::domain::{AeInvolvement, Detection, OpportunityKind, ProposedOpportunity};
     let db = test_db().await;
