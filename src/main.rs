@@ -6,7 +6,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() {
     let cli = cli::Cli::parse();
-    let default_level = if matches!(cli.command, cli::Command::Serve | cli::Command::Demo) { "info" } else { "warn" };
+    // Bulk statements of imports are slow by nature; sqlx would log each with its whole SQL text.
+    let default_level =
+        if matches!(cli.command, cli::Command::Serve | cli::Command::Demo) { "info" } else { "warn,sqlx=error" };
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)))
         .with_writer(std::io::stderr)
