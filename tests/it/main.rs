@@ -6,5 +6,6 @@ mod api_context;
 mod api_import;
 mod cli;
 mod common;
+mod compose;
 mod openapi;
 mod store_conformance;

@@ -1,0 +1,255 @@
+//! Checks run on every draft and after every edit: is it pushy, and is every figure grounded?
+
+use std::collections::BTreeSet;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::facts::Fact;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Finding {
+    pub phrase: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Pushiness {
+    /// 0 is calm; every finding adds its weight.
+    pub score: u32,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GroundedFigure {
+    pub text: String,
+    /// The fact it comes from, or `template` for a wording constant such as "20 minutes".
+    pub fact: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Grounding {
+    pub figures: Vec<GroundedFigure>,
+    /// Figures and names that no fact of the context explains.
+    pub ungrounded: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Checks {
+    pub pushiness: Pushiness,
+    pub grounding: Grounding,
+}
+
+/// Hard-sell phrases, with why they read that way and how much they weigh.
+const PHRASES: &[(&str, &str, u32)] = &[
+    ("act now", "urgency: pushes for a decision before they are ready", 3),
+    ("limited time", "urgency: invents a deadline", 3),
+    ("today only", "urgency: invents a deadline", 3),
+    ("don't miss", "urgency: fear of missing out", 2),
+    ("do not miss", "urgency: fear of missing out", 2),
+    ("hurry", "urgency", 3),
+    ("asap", "urgency", 2),
+    ("as soon as possible", "urgency", 2),
+    ("urgent", "urgency", 3),
+    ("last chance", "urgency: invents a deadline", 3),
+    ("before it's too late", "urgency: fear", 3),
+    ("expires", "urgency: invents a deadline", 2),
+    ("only a few", "scarcity", 3),
+    ("while supplies last", "scarcity", 3),
+    ("spots left", "scarcity", 3),
+    ("exclusive offer", "scarcity: sales language", 3),
+    ("you need to upgrade", "pressure: tells them what they must do", 3),
+    ("you must", "pressure: tells them what they must do", 3),
+    ("you have to", "pressure: tells them what they must do", 2),
+    ("don't wait", "pressure", 2),
+    ("final notice", "pressure", 3),
+    ("discount", "discounts turn a conversation into a negotiation", 2),
+    ("% off", "discounts turn a conversation into a negotiation", 2),
+    ("special price", "discounts turn a conversation into a negotiation", 2),
+    ("special offer", "sales language", 2),
+    ("promo", "sales language", 2),
+    ("deal", "sales language", 1),
+    ("buy now", "asks for a purchase instead of a conversation", 3),
+    ("purchase now", "asks for a purchase instead of a conversation", 3),
+    ("upgrade now", "asks for a purchase instead of a conversation", 3),
+    ("upgrade today", "asks for a purchase instead of a conversation", 3),
+    ("sign today", "asks for a purchase instead of a conversation", 3),
+    ("order now", "asks for a purchase instead of a conversation", 3),
+    ("click here to upgrade", "asks for a purchase instead of a conversation", 3),
+];
+
+/// Upper-case words that are names, not shouting.
+const ACRONYMS: &[&str] = &[
+    "API", "APIS", "SSO", "SAML", "OIDC", "CSM", "QBR", "CRM", "SLA", "CEO", "CTO", "COO", "CFO", "VP", "IT", "HR",
+    "USD", "EUR", "GBP", "PDF", "CSV", "SQL", "AI",
+];
+
+/// Wording constants of the built-in templates: grounded by the template, not by a fact.
+pub const TEMPLATE_CONSTANTS: &[&str] = &["20 minutes", "30 days", "Option 1", "Option 2"];
+
+pub struct Checker {
+    word: Regex,
+    figure: Regex,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Checker::new()
+    }
+}
+
+impl Checker {
+    pub fn new() -> Checker {
+        // Both patterns are constants; a failure here is a programming error caught by every test.
+        #[allow(clippy::expect_used)]
+        Checker {
+            word: Regex::new(r"[A-Za-z][A-Za-z']*").expect("word pattern"),
+            figure: Regex::new(r"\d[\d,]*(?:\.\d+)?(?:%|x\b)?").expect("figure pattern"),
+        }
+    }
+
+    pub fn pushiness(&self, subject: &str, text: &str) -> Pushiness {
+        let all = format!("{subject}\n{text}");
+        let lower = all.to_lowercase();
+        let mut findings = Vec::new();
+        let mut score = 0;
+        for (phrase, reason, weight) in PHRASES {
+            let hit = lower.match_indices(phrase).any(|(i, _)| {
+                let before = lower[..i].chars().next_back();
+                let after = lower[i + phrase.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+            });
+            if hit {
+                findings.push(Finding { phrase: phrase.to_string(), reason: reason.to_string() });
+                score += weight;
+            }
+        }
+        let bangs = all.matches('!').count();
+        if bangs > 0 {
+            findings.push(Finding {
+                phrase: "!".repeat(bangs.min(3)),
+                reason: format!("{bangs} exclamation mark(s): calm sentences read as advice, not a pitch"),
+            });
+            score += bangs.min(5) as u32;
+        }
+        let shouted: BTreeSet<&str> = self
+            .word
+            .find_iter(&all)
+            .map(|m| m.as_str())
+            .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase()) && !ACRONYMS.contains(w))
+            .collect();
+        for w in shouted {
+            findings.push(Finding { phrase: w.to_string(), reason: "capitals read as shouting".to_string() });
+            score += 2;
+        }
+        let words: Vec<String> = self.word.find_iter(&lower).map(|m| m.as_str().to_string()).collect();
+        let ours =
+            words.iter().filter(|w| matches!(w.as_str(), "we" | "our" | "us" | "ours" | "we're" | "we've")).count();
+        let yours =
+            words.iter().filter(|w| matches!(w.as_str(), "you" | "your" | "yours" | "you're" | "you've")).count();
+        if ours > yours {
+            findings.push(Finding {
+                phrase: format!("we/our ×{ours}"),
+                reason: format!("more about us ({ours}) than about them ({yours}): put their situation first"),
+            });
+            score += 2;
+        }
+        Pushiness { score, findings }
+    }
+
+    /// Traces every figure, and every plan or feature name of the catalog, to a fact.
+    pub fn grounding(&self, subject: &str, text: &str, facts: &[Fact], catalog_names: &[String]) -> Grounding {
+        let mut all = format!("{subject}\n{text}");
+        let mut figures = Vec::new();
+        for constant in TEMPLATE_CONSTANTS {
+            if all.contains(constant) {
+                figures.push(GroundedFigure { text: constant.to_string(), fact: "template".into() });
+                all = all.replace(constant, " ");
+            }
+        }
+        // Links are checked as links, not as figures.
+        let without_links: String = all.split_whitespace().filter(|w| !w.contains("://")).collect::<Vec<_>>().join(" ");
+        let normal = |s: &str| s.replace(',', "");
+        let fact_tokens: Vec<(String, &Fact)> =
+            facts.iter().flat_map(|f| self.figure.find_iter(&f.value).map(move |m| (normal(m.as_str()), f))).collect();
+        let mut ungrounded = Vec::new();
+        let mut seen = BTreeSet::new();
+        for m in self.figure.find_iter(&without_links) {
+            let token = m.as_str().trim_end_matches(',');
+            if !seen.insert(token.to_string()) {
+                continue;
+            }
+            match fact_tokens.iter().find(|(t, _)| *t == normal(token)) {
+                Some((_, f)) => figures.push(GroundedFigure { text: token.to_string(), fact: f.name.clone() }),
+                None => ungrounded.push(token.to_string()),
+            }
+        }
+        for name in catalog_names {
+            if name.len() < 3 || !contains_word(&without_links, name) || !seen.insert(name.clone()) {
+                continue;
+            }
+            match facts.iter().find(|f| contains_word(&f.value, name)) {
+                Some(f) => figures.push(GroundedFigure { text: name.clone(), fact: f.name.clone() }),
+                None => ungrounded.push(name.clone()),
+            }
+        }
+        Grounding { figures, ungrounded }
+    }
+}
+
+fn contains_word(haystack: &str, needle: &str) -> bool {
+    haystack.match_indices(needle).any(|(i, _)| {
+        let before = haystack[..i].chars().next_back();
+        let after = haystack[i + needle.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fact(name: &str, value: &str) -> Fact {
+        Fact { name: name.into(), value: value.into() }
+    }
+
+    #[test]
+    fn hard_sell_language_is_found_and_explained() {
+        let c = Checker::new();
+        let calm =
+            c.pushiness("A few options", "Hi Jen,\n\nWould you have 20 minutes next week? Your team might like it.");
+        assert_eq!(calm.score, 0, "{calm:?}");
+        let loud = c.pushiness(
+            "ACT NOW: 20% off!!",
+            "Hurry, this exclusive offer expires. You must upgrade now. We think our product is our best.",
+        );
+        let phrases: Vec<&str> = loud.findings.iter().map(|f| f.phrase.as_str()).collect();
+        for p in
+            ["act now", "hurry", "exclusive offer", "expires", "you must", "upgrade now", "% off", "!!", "ACT", "NOW"]
+        {
+            assert!(phrases.contains(&p), "{p} not found in {phrases:?}");
+        }
+        assert!(phrases.iter().any(|p| p.starts_with("we/our")), "{phrases:?}");
+        assert!(loud.score > 20);
+        assert!(c.pushiness("", "Our API and SSO are ready.").findings.iter().all(|f| f.phrase != "API"));
+        assert!(c.pushiness("", "the ideal plan").findings.is_empty(), "deal inside ideal is not a finding");
+    }
+
+    #[test]
+    fn every_figure_must_come_from_a_fact() {
+        let c = Checker::new();
+        let facts = [
+            fact("usage.seats.used", "98"),
+            fact("usage.api_calls.limit", "1,000,000"),
+            fact("opportunity.target_plan", "Enterprise"),
+        ];
+        let names = vec!["Enterprise".to_string(), "Starter".to_string()];
+        let g = c.grounding("98 of 100", "You have 98 users and 1000000 calls. Enterprise or Starter? Talk for 20 minutes at https://cal.example/a1?x=7.", &facts, &names);
+        assert_eq!(g.ungrounded, ["100", "Starter"]);
+        let grounded: Vec<(&str, &str)> = g.figures.iter().map(|f| (f.text.as_str(), f.fact.as_str())).collect();
+        assert!(grounded.contains(&("98", "usage.seats.used")));
+        assert!(grounded.contains(&("1000000", "usage.api_calls.limit")), "commas do not matter");
+        assert!(grounded.contains(&("20 minutes", "template")));
+        assert!(grounded.contains(&("Enterprise", "opportunity.target_plan")));
+    }
+}

@@ -1,0 +1,160 @@
+//! Templates to email: the approach's subject and text from minijinja, the HTML from the text through one
+//! MJML layout that is compiled to HTML once, when the composer is built.
+
+use minijinja::{context, Environment};
+use regex::Regex;
+use serde::Serialize;
+
+use super::facts::{ComposeError, Model};
+use crate::domain::Approach;
+
+const LAYOUT_MJML: &str = include_str!("../../templates/emails/layout.mjml");
+
+/// Built-in templates: `(name, source)`.
+const BUILTIN: [(&str, &str); 11] = [
+    ("_options.txt", include_str!("../../templates/emails/_options.txt")),
+    ("_ask.txt", include_str!("../../templates/emails/_ask.txt")),
+    ("_signature.txt", include_str!("../../templates/emails/_signature.txt")),
+    ("problem_solving/subject.txt", include_str!("../../templates/emails/problem_solving/subject.txt")),
+    ("problem_solving/body.txt", include_str!("../../templates/emails/problem_solving/body.txt")),
+    ("educational/subject.txt", include_str!("../../templates/emails/educational/subject.txt")),
+    ("educational/body.txt", include_str!("../../templates/emails/educational/body.txt")),
+    ("value_add/subject.txt", include_str!("../../templates/emails/value_add/subject.txt")),
+    ("value_add/body.txt", include_str!("../../templates/emails/value_add/body.txt")),
+    ("proactive/subject.txt", include_str!("../../templates/emails/proactive/subject.txt")),
+    ("proactive/body.txt", include_str!("../../templates/emails/proactive/body.txt")),
+];
+
+/// Renders emails. Build one and share it: building compiles the HTML layout.
+pub struct Renderer {
+    env: Environment<'static>,
+    url: Regex,
+    blank_lines: Regex,
+}
+
+/// A run of text in the HTML: plain, bold, or a link.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Segment {
+    pub text: String,
+    pub href: Option<String>,
+    pub bold: bool,
+}
+
+/// A paragraph (lines) or a list (items), each a line of segments.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Block {
+    pub kind: &'static str,
+    pub items: Vec<Vec<Segment>>,
+    /// The text has a blank line after this block.
+    #[serde(skip)]
+    pub ends_paragraph: bool,
+}
+
+fn template_error(name: &str, e: impl std::fmt::Display) -> ComposeError {
+    ComposeError::Template(name.to_string(), e.to_string())
+}
+
+impl Renderer {
+    pub fn new() -> Result<Renderer, ComposeError> {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, source) in BUILTIN {
+            env.add_template(name, source).map_err(|e| template_error(name, e))?;
+        }
+        let html = mrml::parse(LAYOUT_MJML)
+            .map_err(|e| template_error("layout.mjml", e))?
+            .element
+            .render(&mrml::prelude::render::RenderOptions::default())
+            .map_err(|e| template_error("layout.mjml", e))?;
+        // Named .html, so every value is HTML-escaped, in text and in attributes alike.
+        env.add_template_owned("layout.html", html).map_err(|e| template_error("layout.html", e))?;
+        Ok(Renderer {
+            env,
+            url: Regex::new(r#"https?://[^\s<>"]+"#).map_err(|e| template_error("url pattern", e))?,
+            blank_lines: Regex::new(r"\n[ \t]*(\n[ \t]*)+").map_err(|e| template_error("blank lines", e))?,
+        })
+    }
+
+    fn render(&self, name: &str, model: &Model) -> Result<String, ComposeError> {
+        self.env.get_template(name).and_then(|t| t.render(model)).map_err(|e| template_error(name, e))
+    }
+
+    /// Subject and text for the approach.
+    pub fn subject_and_text(&self, approach: Approach, model: &Model) -> Result<(String, String), ComposeError> {
+        let subject = self.render(&format!("{}/subject.txt", approach.as_str()), model)?;
+        let text = self.render(&format!("{}/body.txt", approach.as_str()), model)?;
+        Ok((single_line(&subject), self.tidy(&text)))
+    }
+
+    /// Trims trailing spaces and keeps at most one blank line between paragraphs.
+    fn tidy(&self, text: &str) -> String {
+        let trimmed: Vec<&str> = text.lines().map(str::trim_end).collect();
+        self.blank_lines.replace_all(trimmed.join("\n").trim(), "\n\n").into_owned() + "\n"
+    }
+
+    /// The HTML version of a text: the same words, figures and links, laid out by the MJML layout.
+    pub fn html(&self, subject: &str, text: &str) -> Result<String, ComposeError> {
+        let blocks = self.blocks(text);
+        let preview: String =
+            text.lines().skip(2).find(|l| !l.trim().is_empty()).unwrap_or_default().chars().take(120).collect();
+        self.env
+            .get_template("layout.html")
+            .and_then(|t| t.render(context! { subject, preview, blocks }))
+            .map_err(|e| template_error("layout.html", e))
+    }
+
+    fn segments(&self, line: &str) -> Vec<Segment> {
+        let mut out = Vec::new();
+        let mut rest = line;
+        if let Some((head, tail)) = line.split_once(':').filter(|(h, _)| h.starts_with("Option ") && h.len() <= 9) {
+            out.push(Segment { text: format!("{head}:"), href: None, bold: true });
+            rest = tail;
+        }
+        let mut last = 0;
+        for m in self.url.find_iter(rest) {
+            // Sentence punctuation right after a link is not part of it.
+            let url = m.as_str().trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
+            let end = m.start() + url.len();
+            if m.start() > last {
+                out.push(Segment { text: rest[last..m.start()].to_string(), href: None, bold: false });
+            }
+            out.push(Segment { text: url.to_string(), href: Some(url.to_string()), bold: false });
+            last = end;
+        }
+        if last < rest.len() {
+            out.push(Segment { text: rest[last..].to_string(), href: None, bold: false });
+        }
+        out
+    }
+
+    /// Paragraphs split on blank lines; within one, runs of lines starting with "- " are lists.
+    pub fn blocks(&self, text: &str) -> Vec<Block> {
+        let mut blocks: Vec<Block> = Vec::new();
+        for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            for line in paragraph.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                let (kind, content) = match line.strip_prefix("- ") {
+                    Some(item) => ("list", item),
+                    None => ("paragraph", line),
+                };
+                let segments = self.segments(content);
+                match blocks.last_mut() {
+                    Some(last) if last.kind == kind && !last.items.is_empty() && !last.ends_paragraph => {
+                        last.items.push(segments)
+                    }
+                    _ => blocks.push(Block { kind, items: vec![segments], ends_paragraph: false }),
+                }
+            }
+            if let Some(last) = blocks.last_mut() {
+                last.ends_paragraph = true;
+            }
+        }
+        blocks
+    }
+}
+
+/// One line, single spaces, no control characters.
+pub fn single_line(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
