@@ -114,12 +114,7 @@ impl Checker {
         let mut findings = Vec::new();
         let mut score = 0;
         for (phrase, reason, weight) in PHRASES {
-            let hit = lower.match_indices(phrase).any(|(i, _)| {
-                let before = lower[..i].chars().next_back();
-                let after = lower[i + phrase.len()..].chars().next();
-                !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-            });
-            if hit {
+            if contains_word(&lower, phrase) {
                 findings.push(Finding { phrase: phrase.to_string(), reason: reason.to_string() });
                 score += weight;
             }
@@ -197,11 +192,16 @@ impl Checker {
     }
 }
 
+/// Whether `needle` occurs in `haystack` as whole words: a side that is a letter or digit in the needle
+/// must not continue into one in the haystack ("deal" is not in "ideal"; "% off" is in "20% off").
 fn contains_word(haystack: &str, needle: &str) -> bool {
+    let starts_word = needle.chars().next().is_some_and(char::is_alphanumeric);
+    let ends_word = needle.chars().next_back().is_some_and(char::is_alphanumeric);
     haystack.match_indices(needle).any(|(i, _)| {
         let before = haystack[..i].chars().next_back();
         let after = haystack[i + needle.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        !(starts_word && before.is_some_and(char::is_alphanumeric))
+            && !(ends_word && after.is_some_and(char::is_alphanumeric))
     })
 }
 
