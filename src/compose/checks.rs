@@ -200,8 +200,9 @@ fn contains_word(haystack: &str, needle: &str) -> bool {
     haystack.match_indices(needle).any(|(i, _)| {
         let before = haystack[..i].chars().next_back();
         let after = haystack[i + needle.len()..].chars().next();
-        !(starts_word && before.is_some_and(char::is_alphanumeric))
-            && !(ends_word && after.is_some_and(char::is_alphanumeric))
+        let joins_before = starts_word && before.is_some_and(char::is_alphanumeric);
+        let joins_after = ends_word && after.is_some_and(char::is_alphanumeric);
+        !joins_before && !joins_after
     })
 }
 
