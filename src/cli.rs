@@ -9,9 +9,10 @@ use clap::{Args, Parser, Subcommand};
 use time::OffsetDateTime;
 
 use overture::clock::Clock;
-use overture::domain::{group_thousands, Approach, Tone};
+use overture::compose::{ComposeError, Composer};
+use overture::domain::{group_thousands, Approach, Customer, Draft, Tone};
 use overture::import::{self, ImportFailure, Staged};
-use overture::services::{self, Lookup};
+use overture::services::{self, Catalog, DraftError, DraftRequest, Lookup};
 use overture::store::{self, Store, Workspace};
 use overture::{demo, detection, http};
 
@@ -168,14 +169,28 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
             import_files(&open(settings).await?, &workspace.workspace, &files, clock.now()).await
         }
         Command::Detect { workspace } => detect(&open(settings).await?, &workspace.workspace, clock.now()).await,
-        Command::Draft { customer, workspace, .. } => {
+        Command::Draft { customer, approach, tone, json, workspace } => {
             let store = open(settings).await?;
             let ws = existing_workspace(&store, &workspace.workspace).await?;
-            let found = find(&store, &ws, &customer).await?;
-            Err(CliError::Other(anyhow::anyhow!(
-                "composing introductions for {} is not available in this version yet",
-                found.name
-            )))
+            let lookup = services::find_customer_record(&store, &ws, &customer).await?;
+            let record = found(&ws, &customer, lookup, |r| &r.customer)?;
+            let catalog = Catalog::load(&store, &ws).await?;
+            let composer = Composer::new().map_err(anyhow::Error::from)?;
+            let request = DraftRequest { approach, tone, ..DraftRequest::default() };
+            let (draft, _) =
+                services::draft_introduction(&store, &composer, &catalog, &ws, record, &request, clock.now())
+                    .await
+                    .map_err(|e| match e {
+                        DraftError::Other(e) => CliError::Other(e),
+                        DraftError::Compose(ComposeError::Template(..)) => CliError::Other(e.into()),
+                        e => CliError::Input(e.to_string()),
+                    })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&draft).context("rendering the draft")?);
+            } else {
+                print_draft(&draft);
+            }
+            Ok(())
         }
         Command::Token { command: TokenCommand::Issue { email, workspace } } => {
             let store = open(settings).await?;
@@ -204,17 +219,45 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
     }
 }
 
-async fn find(store: &Arc<dyn Store>, ws: &Workspace, key: &str) -> CliResult<overture::domain::Customer> {
-    match services::find_customer(store, ws, key).await? {
+/// The customer a lookup found, or an input error naming the candidates.
+fn found<T>(ws: &Workspace, key: &str, lookup: Lookup<T>, customer: impl Fn(&T) -> &Customer) -> CliResult<T> {
+    match lookup {
         Lookup::Found(c) => Ok(c),
         Lookup::NotFound => Err(CliError::Input(format!("no customer `{key}` in workspace `{}`", ws.name))),
         Lookup::Ambiguous(cs) => {
-            let list: Vec<String> = cs.iter().map(|c| format!("{} ({}, {})", c.name, c.id, c.external_id)).collect();
+            let list: Vec<String> =
+                cs.iter().map(&customer).map(|c| format!("{} ({}, {})", c.name, c.id, c.external_id)).collect();
             Err(CliError::Input(format!(
                 "`{key}` matches several customers: {}; use an id or external id",
                 list.join("; ")
             )))
         }
+    }
+}
+
+fn print_draft(d: &Draft) {
+    let boxes = |ms: &[overture::domain::Mailbox]| {
+        ms.iter().map(|m| format!("{} <{}>", m.name, m.email)).collect::<Vec<_>>().join(", ")
+    };
+    println!("Draft {} ({}, {}), not sent: approve it with Send.", d.id, d.approach.label(), d.tone.as_str());
+    println!("From: {} <{}>", d.from.name, d.from.email);
+    println!("To: {}", boxes(&d.to));
+    if !d.cc.is_empty() {
+        println!("Cc: {}", boxes(&d.cc));
+    }
+    println!("Subject: {}\n\n{}", d.subject, d.text);
+    let p = &d.checks.pushiness;
+    let findings: Vec<String> = p.findings.iter().map(|f| format!("\"{}\" ({})", f.phrase, f.reason)).collect();
+    println!(
+        "Pushiness: {}{}",
+        p.score,
+        if findings.is_empty() { String::new() } else { format!(": {}", findings.join("; ")) }
+    );
+    let g = &d.checks.grounding;
+    if g.ungrounded.is_empty() {
+        println!("Grounding: all {} figures and names trace to the customer's data", g.figures.len());
+    } else {
+        println!("Grounding: not traced to the customer's data: {}", g.ungrounded.join(", "));
     }
 }
 
@@ -339,7 +382,7 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliR
         .await
         .map_err(|e| CliError::Input(format!("cannot listen on {}: {e}", settings.bind)))?;
     tracing::info!(address = %settings.bind, backend = store.backend(), "Overture is listening");
-    axum::serve(listener, http::app(store, clock))
+    axum::serve(listener, http::app(store, clock)?)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving HTTP")?;

@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use time::OffsetDateTime;
 
+use crate::compose::{ComposeError, Composer};
 use crate::context::{self, ExpansionContext, Surroundings};
-use crate::domain::{Customer, CustomerId, Feature, Plan, TeamMember};
+use crate::domain::{Approach, Customer, CustomerId, Draft, Feature, Mailbox, NewDraft, Plan, Role, TeamMember, Tone};
 use crate::signals::{self, Settings, Snapshot};
 use crate::store::{CustomerRecord, Store, Workspace};
 
@@ -170,4 +171,98 @@ mod tests {
         assert!(matches!(pick("northwind", twins, |c| c), Lookup::Ambiguous(v) if v.len() == 2));
         assert!(matches!(pick("x", Vec::<Customer>::new(), |c| c), Lookup::NotFound));
     }
+}
+
+/// What a CSM asks for when composing (every field optional).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DraftRequest {
+    /// Defaults to the recommended approach.
+    pub approach: Option<Approach>,
+    /// Defaults to soft.
+    pub tone: Option<Tone>,
+    /// One of the customer's contacts; defaults to the main contact.
+    pub contact_email: Option<String>,
+    /// Copy in the customer's Account Executive.
+    pub cc_ae: bool,
+    /// The team member asking (none from the command line).
+    pub requested_by: Option<TeamMember>,
+}
+
+/// Why a draft could not be made, in terms a CSM can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error(transparent)]
+    Compose(#[from] ComposeError),
+    #[error("{0} has no Account Executive to copy in: assign one in the workspace data")]
+    NoAe(String),
+    #[error("`{0}` is not a contact of {1}; its contacts are: {2}")]
+    UnknownContact(String, String, String),
+    #[error("{0} has no CSM to send from: assign one in the workspace data")]
+    NoSender(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Composes an introduction for a customer and stores it as a draft; returns it with its context.
+pub async fn draft_introduction(
+    store: &Arc<dyn Store>,
+    composer: &Composer,
+    catalog: &Catalog,
+    ws: &Workspace,
+    record: CustomerRecord,
+    request: &DraftRequest,
+    now: OffsetDateTime,
+) -> Result<(Draft, ExpansionContext), DraftError> {
+    let company = record.customer.name.clone();
+    let by = request.requested_by.as_ref();
+    let chosen = match &request.contact_email {
+        Some(email) => {
+            let wanted = email.trim().to_lowercase();
+            let found = record.contacts.iter().find(|c| c.email.as_deref() == Some(wanted.as_str())).cloned();
+            let known: Vec<&str> = record.contacts.iter().filter_map(|c| c.email.as_deref()).collect();
+            Some(found.ok_or_else(|| DraftError::UnknownContact(email.clone(), company.clone(), known.join(", ")))?)
+        }
+        None => None,
+    };
+    let mut ctx = context_of(store, catalog, ws, record, now).await?;
+    if let Some(c) = chosen {
+        ctx.contact = Some(context::Person { name: c.name, email: c.email, title: c.title, calendar_url: None });
+    }
+    let approach = request.approach.unwrap_or(ctx.recommendation.approach);
+    let tone = request.tone.unwrap_or_default();
+    let email = composer.compose(&ctx, &catalog.plans, &catalog.features, approach, tone)?;
+    let mailbox = |p: &context::Person| p.email.clone().map(|email| Mailbox { name: p.name.clone(), email });
+    let from = ctx
+        .csm
+        .as_ref()
+        .and_then(mailbox)
+        .or_else(|| {
+            by.filter(|m| matches!(m.role, Role::Csm | Role::Admin))
+                .map(|m| Mailbox { name: m.name.clone(), email: m.email.clone() })
+        })
+        .ok_or_else(|| DraftError::NoSender(company.clone()))?;
+    let to: Vec<Mailbox> = ctx.contact.as_ref().and_then(mailbox).into_iter().collect();
+    let cc = if request.cc_ae {
+        vec![ctx.ae.as_ref().and_then(mailbox).ok_or_else(|| DraftError::NoAe(company.clone()))?]
+    } else {
+        Vec::new()
+    };
+    let new = NewDraft {
+        customer_id: ctx.customer.id,
+        opportunity_id: ctx.opportunity.as_ref().and_then(|o| o.id),
+        approach,
+        tone,
+        from,
+        to,
+        cc,
+        cc_ae: request.cc_ae,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        checks: email.checks,
+        facts: email.facts,
+        created_by: by.map(|m| m.id),
+    };
+    let draft = store.create_draft(ws, &new, now).await?;
+    Ok((draft, ctx))
 }

@@ -3,42 +3,8 @@
 use std::collections::BTreeSet;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 
-use super::facts::Fact;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Finding {
-    pub phrase: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Pushiness {
-    /// 0 is calm; every finding adds its weight.
-    pub score: u32,
-    pub findings: Vec<Finding>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct GroundedFigure {
-    pub text: String,
-    /// The fact it comes from, or `template` for a wording constant such as "20 minutes".
-    pub fact: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Grounding {
-    pub figures: Vec<GroundedFigure>,
-    /// Figures and names that no fact of the context explains.
-    pub ungrounded: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Checks {
-    pub pushiness: Pushiness,
-    pub grounding: Grounding,
-}
+use crate::domain::{Fact, Finding, GroundedFigure, Grounding, Pushiness};
 
 /// Hard-sell phrases, with why they read that way and how much they weigh.
 const PHRASES: &[(&str, &str, u32)] = &[

@@ -5,14 +5,7 @@
 use serde::Serialize;
 
 use crate::context::ExpansionContext;
-use crate::domain::{group_thousands, Approach, Feature, Plan, SignalKind, Tone};
-
-/// A named value that may appear in an email.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Fact {
-    pub name: String,
-    pub value: String,
-}
+use crate::domain::{group_thousands, Approach, Fact, Feature, Plan, SignalKind, Tone};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Limit {

@@ -6,13 +6,13 @@ mod facts;
 mod recommend;
 mod render;
 
-pub use checks::{Checker, Checks, Finding, GroundedFigure, Grounding, Pushiness, TEMPLATE_CONSTANTS};
-pub use facts::{ComposeError, Fact, Model};
+pub use checks::{Checker, TEMPLATE_CONSTANTS};
+pub use facts::{ComposeError, Model};
 pub use recommend::{recommend, Recommendation};
 pub use render::{single_line, Block, Renderer, Segment};
 
 use crate::context::ExpansionContext;
-use crate::domain::{Approach, Feature, Plan, Tone};
+use crate::domain::{Approach, Checks, Fact, Feature, Plan, Tone};
 
 /// Subjects are kept under this many characters.
 pub const MAX_SUBJECT_CHARS: usize = 79;

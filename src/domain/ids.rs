@@ -52,6 +52,7 @@ macro_rules! public_id {
 
 public_id!(CustomerId, "cus_", "customer");
 public_id!(OpportunityId, "opp_", "opportunity");
+public_id!(DraftId, "drf_", "draft");
 
 #[cfg(test)]
 mod tests {

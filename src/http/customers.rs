@@ -72,7 +72,7 @@ fn found<T>(key: &str, lookup: Lookup<T>, customer: impl Fn(&T) -> &Customer) ->
 }
 
 /// Resolves `:id` (internal id, external id or unambiguous name) within the caller's workspace.
-async fn resolve_record(state: &AppState, ws: &Workspace, key: &str) -> ApiResult<CustomerRecord> {
+pub(super) async fn resolve_record(state: &AppState, ws: &Workspace, key: &str) -> ApiResult<CustomerRecord> {
     found(key, services::find_customer_record(&state.store, ws, key).await?, |r| &r.customer)
 }
 

@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod customers;
+mod drafts;
 pub mod error;
 mod import;
 mod json;
@@ -25,6 +26,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::clock::Clock;
+use crate::compose::Composer;
 use crate::services::CatalogCache;
 use crate::store::Store;
 use error::ApiError;
@@ -38,6 +40,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub clock: Clock,
     pub catalogs: Arc<CatalogCache>,
+    pub composer: Arc<Composer>,
     pub metrics: PrometheusHandle,
     openapi: Arc<String>,
 }
@@ -69,6 +72,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::search))
         .routes(routes!(customers::get_one))
         .routes(routes!(customers::expansion_context))
+        .routes(routes!(drafts::upsell_intro))
+        .routes(routes!(drafts::get_one))
         .routes(routes!(opportunities::list))
         .routes(routes!(import::import_bundle))
         .routes(routes!(import::bundle_schema))
@@ -119,17 +124,18 @@ async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// The whole application: API, spec, metrics.
-pub fn app(store: Arc<dyn Store>, clock: Clock) -> Router {
+/// The whole application: API, spec, metrics. Fails only if the built-in templates do not compile.
+pub fn app(store: Arc<dyn Store>, clock: Clock) -> anyhow::Result<Router> {
     let (router, spec) = api_router().split_for_parts();
-    let openapi = Arc::new(spec.to_pretty_json().unwrap_or_default());
-    let state = AppState { store, clock, catalogs: Arc::default(), metrics: prometheus(), openapi };
-    router
+    let openapi = Arc::new(spec.to_pretty_json()?);
+    let composer = Arc::new(Composer::new()?);
+    let state = AppState { store, clock, catalogs: Arc::default(), composer, metrics: prometheus(), openapi };
+    Ok(router
         .route("/api/openapi.json", axum::routing::get(meta::openapi))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(record_metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state))
 }

@@ -16,8 +16,8 @@ use time::{Date, OffsetDateTime};
 
 use crate::context::StoredOpportunity;
 use crate::domain::{
-    Contact, Customer, CustomerId, Detection, Feature, FeatureRequest, Milestone, OpportunityId, Plan, Role,
-    TeamMember, UsageDay, UsageSummary,
+    Contact, Customer, CustomerId, Detection, Draft, DraftId, Feature, FeatureRequest, Milestone, NewDraft,
+    OpportunityId, Plan, Role, TeamMember, UsageDay, UsageSummary,
 };
 
 pub use postgres::PostgresStore;
@@ -198,6 +198,9 @@ pub trait Store: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<DetectionCounts>;
     async fn opportunities(&self, ws: &Workspace, status: Option<&str>) -> Result<Vec<OpportunityRow>>;
+
+    async fn create_draft(&self, ws: &Workspace, draft: &NewDraft, now: OffsetDateTime) -> Result<Draft>;
+    async fn draft(&self, ws: &Workspace, id: DraftId) -> Result<Option<Draft>>;
 }
 
 /// Opens the store for a database URL (`sqlite://…` or `postgres://…`), creating a SQLite file if missing.

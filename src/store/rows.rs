@@ -378,3 +378,62 @@ impl RecordRow {
         })
     }
 }
+
+pub(super) const DRAFT_COLUMNS: &str = "id, customer_id, opportunity_id, status, approach, tone, from_name, \
+     from_email, to_json, cc_json, cc_ae, subject, body_text, body_html, checks_json, facts_json, created_at, \
+     updated_at, sent_at, message_id, error";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DraftRow {
+    pub id: i64,
+    pub customer_id: i64,
+    pub opportunity_id: Option<i64>,
+    pub status: String,
+    pub approach: String,
+    pub tone: String,
+    pub from_name: String,
+    pub from_email: String,
+    pub to_json: String,
+    pub cc_json: String,
+    pub cc_ae: bool,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub checks_json: String,
+    pub facts_json: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub sent_at: Option<OffsetDateTime>,
+    pub message_id: Option<String>,
+    pub error: Option<String>,
+}
+
+impl DraftRow {
+    pub fn into_draft(self) -> Result<crate::domain::Draft> {
+        let json = |what: &str, text: &str| -> Result<serde_json::Value> {
+            serde_json::from_str(text).with_context(|| format!("decoding the {what} of draft {}", self.id))
+        };
+        Ok(crate::domain::Draft {
+            id: crate::domain::DraftId(self.id),
+            customer_id: CustomerId(self.customer_id),
+            opportunity_id: self.opportunity_id.map(OpportunityId),
+            status: self.status.parse().map_err(anyhow::Error::msg)?,
+            approach: self.approach.parse().map_err(anyhow::Error::msg)?,
+            tone: self.tone.parse().map_err(anyhow::Error::msg)?,
+            from: crate::domain::Mailbox { name: self.from_name, email: self.from_email },
+            to: serde_json::from_value(json("recipients", &self.to_json)?)?,
+            cc: serde_json::from_value(json("copies", &self.cc_json)?)?,
+            cc_ae: self.cc_ae,
+            subject: self.subject,
+            text: self.body_text,
+            html: self.body_html,
+            checks: serde_json::from_value(json("checks", &self.checks_json)?)?,
+            facts: serde_json::from_value(json("facts", &self.facts_json)?)?,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            sent_at: self.sent_at,
+            message_id: self.message_id,
+            error: self.error,
+        })
+    }
+}

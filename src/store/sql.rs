@@ -25,7 +25,7 @@ macro_rules! impl_store {
             NewMember, OpportunityRow, Principal, Result, Store, Workspace,
         };
         use crate::domain::{
-            Contact, Customer, CustomerId, Detection, Feature, FeatureRequest, Milestone, OpportunityId, Plan,
+            Contact, Customer, CustomerId, Detection, Draft, DraftId, NewDraft, Feature, FeatureRequest, Milestone, OpportunityId, Plan,
             TeamMember, UsageDay,
         };
 
@@ -736,6 +736,47 @@ macro_rules! impl_store {
                 }
                 tx.commit().await?;
                 Ok(counts)
+            }
+
+            async fn create_draft(&self, ws: &Workspace, d: &NewDraft, now: OffsetDateTime) -> Result<Draft> {
+                let row: DraftRow = sqlx::query_as(&format!(
+                    "INSERT INTO drafts (workspace_id, customer_id, opportunity_id, approach, tone, from_name, \
+                     from_email, to_json, cc_json, cc_ae, subject, body_text, body_html, checks_json, facts_json, \
+                     created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
+                     RETURNING {DRAFT_COLUMNS}"
+                ))
+                .bind(ws.id)
+                .bind(d.customer_id.0)
+                .bind(d.opportunity_id.map(|o| o.0))
+                .bind(d.approach.as_str())
+                .bind(d.tone.as_str())
+                .bind(&d.from.name)
+                .bind(&d.from.email)
+                .bind(serde_json::to_string(&d.to)?)
+                .bind(serde_json::to_string(&d.cc)?)
+                .bind(d.cc_ae)
+                .bind(&d.subject)
+                .bind(&d.text)
+                .bind(&d.html)
+                .bind(serde_json::to_string(&d.checks)?)
+                .bind(serde_json::to_string(&d.facts)?)
+                .bind(d.created_by)
+                .bind(now)
+                .fetch_one(self.writer())
+                .await?;
+                row.into_draft()
+            }
+
+            async fn draft(&self, ws: &Workspace, id: DraftId) -> Result<Option<Draft>> {
+                let row: Option<DraftRow> = sqlx::query_as(&format!(
+                    "SELECT {DRAFT_COLUMNS} FROM drafts WHERE workspace_id = $1 AND id = $2"
+                ))
+                .bind(ws.id)
+                .bind(id.0)
+                .fetch_optional(self.reader())
+                .await?;
+                row.map(DraftRow::into_draft).transpose()
             }
 
             async fn opportunities(&self, ws: &Workspace, status: Option<&str>) -> Result<Vec<OpportunityRow>> {

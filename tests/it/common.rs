@@ -63,7 +63,7 @@ impl Response {
 impl TestApp {
     pub async fn new() -> TestApp {
         let db = test_db().await;
-        let router = overture::http::app(db.store.clone(), Clock::fixed(NOW));
+        let router = overture::http::app(db.store.clone(), Clock::fixed(NOW)).expect("app builds");
         TestApp { db, router }
     }
 

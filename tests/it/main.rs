@@ -3,6 +3,7 @@
 
 mod api_auth;
 mod api_context;
+mod api_drafts;
 mod api_import;
 mod cli;
 mod common;

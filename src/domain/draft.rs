@@ -1,0 +1,156 @@
+//! Drafts of upsell introductions and what the checks found in them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use time::OffsetDateTime;
+
+use super::{Approach, CustomerId, DraftId, OpportunityId, Tone};
+
+/// A named value that may appear in an email (the grounding check traces figures to these).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Finding {
+    pub phrase: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Pushiness {
+    /// 0 is calm; every finding adds its weight.
+    pub score: u32,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GroundedFigure {
+    pub text: String,
+    /// The fact it comes from, or `template` for a wording constant such as "20 minutes".
+    pub fact: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Grounding {
+    pub figures: Vec<GroundedFigure>,
+    /// Figures and names that no fact of the context explains.
+    pub ungrounded: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Checks {
+    pub pushiness: Pushiness,
+    pub grounding: Grounding,
+}
+
+/// A name and an address, validated at the edge (no CR, LF or NUL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Mailbox {
+    pub name: String,
+    pub email: String,
+}
+
+/// `draft` → `queued` → `sending` → `sent` | `failed`; or `discarded`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftStatus {
+    Draft,
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    Discarded,
+}
+
+impl DraftStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DraftStatus::Draft => "draft",
+            DraftStatus::Queued => "queued",
+            DraftStatus::Sending => "sending",
+            DraftStatus::Sent => "sent",
+            DraftStatus::Failed => "failed",
+            DraftStatus::Discarded => "discarded",
+        }
+    }
+}
+
+impl fmt::Display for DraftStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for DraftStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            DraftStatus::Draft,
+            DraftStatus::Queued,
+            DraftStatus::Sending,
+            DraftStatus::Sent,
+            DraftStatus::Failed,
+            DraftStatus::Discarded,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+        .ok_or_else(|| format!("unknown draft status `{s}`"))
+    }
+}
+
+/// A composed introduction as stored (CONTRACT §3 Draft).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Draft {
+    #[schema(value_type = String, example = "drf_1")]
+    pub id: DraftId,
+    #[schema(value_type = String, example = "cus_1")]
+    pub customer_id: CustomerId,
+    #[schema(value_type = Option<String>, example = "opp_1")]
+    pub opportunity_id: Option<OpportunityId>,
+    pub status: DraftStatus,
+    pub approach: Approach,
+    pub tone: Tone,
+    pub from: Mailbox,
+    pub to: Vec<Mailbox>,
+    pub cc: Vec<Mailbox>,
+    pub cc_ae: bool,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub checks: Checks,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub sent_at: Option<OffsetDateTime>,
+    pub message_id: Option<String>,
+    pub error: Option<String>,
+    /// The facts the text may quote, to check it again after an edit.
+    #[serde(skip)]
+    pub facts: Vec<Fact>,
+}
+
+/// A draft about to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDraft {
+    pub customer_id: CustomerId,
+    pub opportunity_id: Option<OpportunityId>,
+    pub approach: Approach,
+    pub tone: Tone,
+    pub from: Mailbox,
+    pub to: Vec<Mailbox>,
+    pub cc: Vec<Mailbox>,
+    pub cc_ae: bool,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub checks: Checks,
+    pub facts: Vec<Fact>,
+    /// The team member who asked for it (none from the command line).
+    pub created_by: Option<i64>,
+}
