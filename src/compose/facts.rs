@@ -42,6 +42,8 @@ pub struct Model {
     /// Extra seats of a same-plan expansion.
     pub extra_seats: Option<i64>,
     pub growth: Option<String>,
+    /// The month growth reaches a current limit, when it does within the horizon.
+    pub growth_limit_month: Option<String>,
     pub milestone: Option<String>,
     pub requested: Vec<String>,
     pub renewal_month: Option<String>,
@@ -183,6 +185,7 @@ pub fn model(
         facts.push(Fact { name: "opportunity.extra_seats".into(), value: n.to_string() });
         facts.push(Fact { name: "opportunity.seats".into(), value: o.seats.to_string() });
     }
+    let mut growth_limit_month = None;
     let growth = ctx.signals.iter().find(|s| s.kind == SignalKind::GrowthTrend).map(|g| {
         let per_month = g.evidence["seats"]["monthly_growth"]
             .as_f64()
@@ -192,7 +195,7 @@ pub fn model(
         let percent = format!("{}%", (per_month * 100.0).round() as i64);
         facts.push(Fact { name: "growth.monthly".into(), value: percent.clone() });
         let what = if g.summary.starts_with("Licences") { "the number of people using it" } else { "your API usage" };
-        let mut line = format!("{what} has grown by about {percent} a month over the last three months");
+        let line = format!("{what} has grown by about {percent} a month over the last three months");
         let reached = ["seats", "api_calls"]
             .iter()
             .filter_map(|k| g.evidence[*k]["limit_reached_on"].as_str())
@@ -200,7 +203,7 @@ pub fn model(
             .min();
         if let Some(date) = reached {
             facts.push(Fact { name: "growth.limit_reached_on".into(), value: month(date) });
-            line.push_str(&format!(", which would reach your current limit around {}", month(date)));
+            growth_limit_month = Some(month(date));
         }
         line
     });
@@ -246,6 +249,7 @@ pub fn model(
         inactive_licences: inactive,
         extra_seats,
         growth,
+        growth_limit_month,
         milestone,
         requested,
         renewal_month,

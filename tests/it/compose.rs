@@ -130,6 +130,13 @@ async fn every_customer_every_approach_and_tone_is_calm_grounded_and_discreet() 
                 assert!(email.text.contains(&ctx.customer.name) || email.subject.contains(&ctx.customer.name), "{at}");
                 assert!(email.text.contains("20 minutes"), "{at}: proposes a conversation");
                 assert!(!email.text.contains("{{") && !email.text.contains("{%"), "{at}");
+                // Layout: the sign-off stands apart, and list items never run together.
+                assert!(email.text.contains("\n\nBest,\n"), "{at}:\n{}", email.text);
+                assert!(
+                    !email.text.lines().any(|l| l.get(2..).is_some_and(|rest| rest.contains("- "))),
+                    "{at}:\n{}",
+                    email.text
+                );
                 assert!(email.html.starts_with("<!doctype html>"), "{at}");
             }
         }
@@ -199,5 +206,31 @@ async fn show() {
         let ctx = context(&app, &catalog, key).await;
         let e = compose(&composer, &catalog, &ctx, approach, tone).unwrap();
         println!("===== {key} {approach} {tone:?}\nSubject: {}\n\n{}", e.subject, e.text);
+    }
+}
+
+/// Golden emails, reviewed by reading them: any change to wording shows up as a snapshot diff.
+#[tokio::test]
+async fn golden_emails() {
+    let (app, catalog) = demo().await;
+    let composer = Composer::new().unwrap();
+    let cases = [
+        ("acme", Approach::ProblemSolving, Tone::Soft),
+        ("acme", Approach::ProblemSolving, Tone::Direct),
+        ("globex", Approach::ProblemSolving, Tone::Soft),
+        ("umbrella", Approach::ProblemSolving, Tone::Direct),
+        ("initech", Approach::ProblemSolving, Tone::Soft),
+        ("cyberdyne", Approach::Educational, Tone::Soft),
+        ("aperture", Approach::Educational, Tone::Direct),
+        ("massive", Approach::ValueAdd, Tone::Soft),
+        ("sterling", Approach::ValueAdd, Tone::Direct),
+        ("oscorp", Approach::Proactive, Tone::Soft),
+        ("vandelay", Approach::Proactive, Tone::Direct),
+    ];
+    for (key, approach, tone) in cases {
+        let ctx = context(&app, &catalog, key).await;
+        let e = compose(&composer, &catalog, &ctx, approach, tone).unwrap();
+        let name = format!("{key}-{approach}-{}", tone.as_str());
+        insta::assert_snapshot!(name, format!("Subject: {}\n\n{}", e.subject, e.text));
     }
 }
