@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::domain::{Fact, Finding, GroundedFigure, Grounding, Pushiness};
@@ -54,8 +55,16 @@ const ACRONYMS: &[&str] = &[
 pub const TEMPLATE_CONSTANTS: &[&str] = &["20 minutes", "30 days", "Option 1", "Option 2"];
 
 pub struct Checker {
-    word: Regex,
     figure: Regex,
+    /// Every hard-sell phrase, found in one case-insensitive pass.
+    phrases: AhoCorasick,
+}
+
+/// Words: runs of ASCII letters and apostrophes.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
 }
 
 impl Default for Checker {
@@ -66,24 +75,30 @@ impl Default for Checker {
 
 impl Checker {
     pub fn new() -> Checker {
-        // Both patterns are constants; a failure here is a programming error caught by every test.
+        // The pattern is a constant; a failure here is a programming error caught by every test.
         #[allow(clippy::expect_used)]
         Checker {
-            word: Regex::new(r"[A-Za-z][A-Za-z']*").expect("word pattern"),
-            figure: Regex::new(r"\d[\d,]*(?:\.\d+)?(?:%|x\b)?").expect("figure pattern"),
+            figure: Regex::new(r"\d[\d,]*(?:\.\d+)?(?:%|x(?-u:\b))?").expect("figure pattern"),
+            phrases: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(PHRASES.iter().map(|(p, _, _)| p))
+                .expect("phrase automaton"),
         }
     }
 
     pub fn pushiness(&self, subject: &str, text: &str) -> Pushiness {
         let all = format!("{subject}\n{text}");
-        let lower = all.to_lowercase();
         let mut findings = Vec::new();
         let mut score = 0;
-        for (phrase, reason, weight) in PHRASES {
-            if contains_word(&lower, phrase) {
-                findings.push(Finding { phrase: phrase.to_string(), reason: reason.to_string() });
-                score += weight;
+        let mut found = vec![false; PHRASES.len()];
+        for m in self.phrases.find_overlapping_iter(&all) {
+            if stands_alone(&all, m.start(), m.end()) {
+                found[m.pattern().as_usize()] = true;
             }
+        }
+        for ((phrase, reason, weight), _) in PHRASES.iter().zip(&found).filter(|(_, hit)| **hit) {
+            findings.push(Finding { phrase: phrase.to_string(), reason: reason.to_string() });
+            score += weight;
         }
         let bangs = all.matches('!').count();
         if bangs > 0 {
@@ -93,21 +108,22 @@ impl Checker {
             });
             score += bangs.min(5) as u32;
         }
-        let shouted: BTreeSet<&str> = self
-            .word
-            .find_iter(&all)
-            .map(|m| m.as_str())
+        let shouted: BTreeSet<&str> = words(&all)
             .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase()) && !ACRONYMS.contains(w))
             .collect();
         for w in shouted {
             findings.push(Finding { phrase: w.to_string(), reason: "capitals read as shouting".to_string() });
             score += 2;
         }
-        let words: Vec<String> = self.word.find_iter(&lower).map(|m| m.as_str().to_string()).collect();
-        let ours =
-            words.iter().filter(|w| matches!(w.as_str(), "we" | "our" | "us" | "ours" | "we're" | "we've")).count();
-        let yours =
-            words.iter().filter(|w| matches!(w.as_str(), "you" | "your" | "yours" | "you're" | "you've")).count();
+        let (mut ours, mut yours) = (0, 0);
+        let any = |w: &str, list: &[&str]| list.iter().any(|x| w.eq_ignore_ascii_case(x));
+        for w in words(&all) {
+            if any(w, &["we", "our", "us", "ours", "we're", "we've"]) {
+                ours += 1;
+            } else if any(w, &["you", "your", "yours", "you're", "you've"]) {
+                yours += 1;
+            }
+        }
         if ours > yours {
             findings.push(Finding {
                 phrase: format!("we/our ×{ours}"),
@@ -158,18 +174,20 @@ impl Checker {
     }
 }
 
-/// Whether `needle` occurs in `haystack` as whole words: a side that is a letter or digit in the needle
-/// must not continue into one in the haystack ("deal" is not in "ideal"; "% off" is in "20% off").
+/// Whether `haystack[start..end]` stands as whole words: a side that is a letter or digit must not
+/// continue into one ("deal" is not in "ideal"; "% off" is in "20% off").
+fn stands_alone(haystack: &str, start: usize, end: usize) -> bool {
+    let needle = &haystack[start..end];
+    let joins_before = needle.chars().next().is_some_and(char::is_alphanumeric)
+        && haystack[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+    let joins_after = needle.chars().next_back().is_some_and(char::is_alphanumeric)
+        && haystack[end..].chars().next().is_some_and(char::is_alphanumeric);
+    !joins_before && !joins_after
+}
+
+/// Whether `needle` occurs in `haystack` as whole words.
 fn contains_word(haystack: &str, needle: &str) -> bool {
-    let starts_word = needle.chars().next().is_some_and(char::is_alphanumeric);
-    let ends_word = needle.chars().next_back().is_some_and(char::is_alphanumeric);
-    haystack.match_indices(needle).any(|(i, _)| {
-        let before = haystack[..i].chars().next_back();
-        let after = haystack[i + needle.len()..].chars().next();
-        let joins_before = starts_word && before.is_some_and(char::is_alphanumeric);
-        let joins_after = ends_word && after.is_some_and(char::is_alphanumeric);
-        !joins_before && !joins_after
-    })
+    haystack.match_indices(needle).any(|(i, _)| stands_alone(haystack, i, i + needle.len()))
 }
 
 #[cfg(test)]
