@@ -153,7 +153,12 @@ pub fn model(
     let mut facts = vec![
         Fact { name: "customer.name".into(), value: company.clone() },
         Fact { name: "customer.plan".into(), value: ctx.customer.plan.name.clone() },
+        Fact { name: "contact.name".into(), value: contact.name.clone() },
     ];
+    if let Some(csm) = &ctx.csm {
+        facts.push(Fact { name: "csm.name".into(), value: csm.name.clone() });
+        facts.extend(csm.title.iter().map(|t| Fact { name: "csm.title".into(), value: t.clone() }));
+    }
     let mut limits = Vec::new();
     let seats = &ctx.usage.seats;
     if let (true, Some(used)) = (has(SignalKind::SeatLimit), seats.used) {

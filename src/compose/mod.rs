@@ -5,6 +5,8 @@ mod checks;
 mod facts;
 mod recommend;
 mod render;
+#[cfg(test)]
+mod tests;
 
 pub use checks::{Checker, TEMPLATE_CONSTANTS};
 pub use facts::{ComposeError, Model};
