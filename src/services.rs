@@ -1,13 +1,15 @@
 //! What the CLI, the HTTP API and (later) the chat share: finding a customer and building its context.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use time::OffsetDateTime;
 
 use crate::compose::{ComposeError, Composer};
 use crate::context::{self, ExpansionContext, Surroundings};
-use crate::domain::{Approach, Customer, CustomerId, Draft, Feature, Mailbox, NewDraft, Plan, Role, TeamMember, Tone};
+use crate::domain::{
+    Approach, Customer, CustomerId, Draft, Feature, Mailbox, NewDraft, Plan, Role, TeamMember, TemplateOverride, Tone,
+};
 use crate::signals::{self, Settings, Snapshot};
 use crate::store::{CustomerRecord, Store, Workspace};
 
@@ -57,19 +59,69 @@ pub async fn find_customer_record(
     Ok(pick(key, store.customer_records_matching(ws, key).await?, |r| &r.customer))
 }
 
-/// A workspace's plans, features and team: read on every context, changed only by imports.
-#[derive(Debug, Clone, PartialEq)]
+/// A workspace's plans, features, team and own templates: read on every context, changed only by imports
+/// and template edits (both bump the workspace's `catalog_version`).
 pub struct Catalog {
     pub plans: Vec<Plan>,
     pub features: Vec<Feature>,
     pub team: Vec<TeamMember>,
+    pub templates: Vec<TemplateOverride>,
+    /// The composer with the workspace's templates, built on first use.
+    composer: OnceLock<Result<Composer, ComposeError>>,
 }
 
 impl Catalog {
     pub async fn load(store: &Arc<dyn Store>, ws: &Workspace) -> anyhow::Result<Catalog> {
-        let (plans, features, team) = tokio::try_join!(store.plans(ws), store.features(ws), store.team(ws))?;
-        Ok(Catalog { plans, features, team })
+        let (plans, features, team, templates) =
+            tokio::try_join!(store.plans(ws), store.features(ws), store.team(ws), store.templates(ws))?;
+        Ok(Catalog { plans, features, team, templates, composer: OnceLock::new() })
     }
+
+    /// The composer for this workspace: `base`, or a copy with the workspace's own templates.
+    pub fn composer<'a>(&'a self, base: &'a Composer) -> Result<&'a Composer, ComposeError> {
+        if self.templates.is_empty() {
+            return Ok(base);
+        }
+        self.composer.get_or_init(|| base.with_overrides(&self.templates)).as_ref().map_err(Clone::clone)
+    }
+}
+
+/// Checks a workspace's candidate templates for an approach by composing, with them, the introduction of
+/// every demo customer in both tones; returns the first failure in words an admin can act on.
+pub fn validate_template(
+    base: &Composer,
+    approach: Approach,
+    subject: &str,
+    body: &str,
+    today: time::Date,
+) -> Result<(), String> {
+    let candidate = TemplateOverride {
+        approach,
+        subject: subject.into(),
+        body: body.into(),
+        updated_at: OffsetDateTime::UNIX_EPOCH,
+    };
+    let composer = base.with_overrides(std::slice::from_ref(&candidate)).map_err(|e| e.to_string())?;
+    let (contexts, plans, features) = crate::demo::contexts(today);
+    let mut composed = 0;
+    for ctx in &contexts {
+        for tone in [Tone::Soft, Tone::Direct] {
+            match composer.compose(ctx, &plans, &features, approach, tone) {
+                Ok(email) if email.subject.is_empty() => {
+                    return Err(format!("the subject is empty for {} ({} tone)", ctx.customer.name, tone.as_str()))
+                }
+                Ok(_) => composed += 1,
+                Err(e @ ComposeError::Template(..)) => {
+                    return Err(format!("{e} (composing for {}, {} tone)", ctx.customer.name, tone.as_str()))
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    if composed == 0 {
+        return Err("no demo customer could be composed with these templates".into());
+    }
+    Ok(())
 }
 
 /// Catalogs by workspace, tagged with the workspace's `catalog_version`. Imports bump the version in
@@ -105,7 +157,7 @@ pub async fn context_of(
     now: OffsetDateTime,
 ) -> anyhow::Result<ExpansionContext> {
     let id = record.customer.id;
-    let Catalog { plans, features, team } = catalog;
+    let Catalog { plans, features, team, .. } = catalog;
     let snapshot = Snapshot {
         customer: &record.customer,
         plans,
@@ -230,7 +282,7 @@ pub async fn draft_introduction(
     }
     let approach = request.approach.unwrap_or(ctx.recommendation.approach);
     let tone = request.tone.unwrap_or_default();
-    let email = composer.compose(&ctx, &catalog.plans, &catalog.features, approach, tone)?;
+    let email = catalog.composer(composer)?.compose(&ctx, &catalog.plans, &catalog.features, approach, tone)?;
     let mailbox = |p: &context::Person| p.email.clone().map(|email| Mailbox { name: p.name.clone(), email });
     let from = ctx
         .csm

@@ -54,6 +54,7 @@ const ACRONYMS: &[&str] = &[
 /// Wording constants of the built-in templates: grounded by the template, not by a fact.
 pub const TEMPLATE_CONSTANTS: &[&str] = &["20 minutes", "30 days", "Option 1", "Option 2"];
 
+#[derive(Clone)]
 pub struct Checker {
     figure: Regex,
     /// Every hard-sell phrase, found in one case-insensitive pass.

@@ -14,7 +14,7 @@ pub use recommend::{recommend, Recommendation};
 pub use render::{single_line, Block, Renderer, Segment};
 
 use crate::context::ExpansionContext;
-use crate::domain::{Approach, Checks, Fact, Feature, Plan, Tone};
+use crate::domain::{Approach, Checks, Fact, Feature, Plan, TemplateOverride, Tone};
 
 /// Subjects are kept under this many characters.
 pub const MAX_SUBJECT_CHARS: usize = 79;
@@ -33,6 +33,7 @@ pub struct Email {
 }
 
 /// Builds emails. Building one compiles the templates; share it.
+#[derive(Clone)]
 pub struct Composer {
     renderer: Renderer,
     checker: Checker,
@@ -58,6 +59,15 @@ fn shorten(subject: String) -> String {
 impl Composer {
     pub fn new() -> Result<Composer, ComposeError> {
         Ok(Composer { renderer: Renderer::new()?, checker: Checker::new() })
+    }
+
+    /// This composer with a workspace's own templates in place of the built-in ones.
+    pub fn with_overrides(&self, overrides: &[TemplateOverride]) -> Result<Composer, ComposeError> {
+        let mut composer = self.clone();
+        for o in overrides {
+            composer.renderer.set_override(o.approach, &o.subject, &o.body)?;
+        }
+        Ok(composer)
     }
 
     /// Composes the introduction for the context's customer. `plans` and `features` are the catalog.

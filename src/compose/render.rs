@@ -26,6 +26,7 @@ const BUILTIN: [(&str, &str); 11] = [
 ];
 
 /// Renders emails. Build one and share it: building compiles the HTML layout.
+#[derive(Clone)]
 pub struct Renderer {
     env: Environment<'static>,
     url: Regex,
@@ -75,6 +76,22 @@ impl Renderer {
             url: Regex::new(r#"https?://[^\s<>"]+"#).map_err(|e| template_error("url pattern", e))?,
             blank_lines: Regex::new(r"\n[ \t]*(\n[ \t]*)+").map_err(|e| template_error("blank lines", e))?,
         })
+    }
+
+    /// Replaces an approach's subject and body templates; a template that does not parse is refused.
+    pub fn set_override(&mut self, approach: Approach, subject: &str, body: &str) -> Result<(), ComposeError> {
+        let subject_name = format!("{}/subject.txt", approach.as_str());
+        let body_name = format!("{}/body.txt", approach.as_str());
+        self.env
+            .add_template_owned(subject_name.clone(), subject.to_string())
+            .map_err(|e| template_error(&subject_name, e))?;
+        self.env.add_template_owned(body_name.clone(), body.to_string()).map_err(|e| template_error(&body_name, e))
+    }
+
+    /// The built-in subject and body templates of an approach.
+    pub fn builtin(approach: Approach) -> (&'static str, &'static str) {
+        let find = |name: String| BUILTIN.iter().find(|(n, _)| *n == name).map_or("", |(_, source)| source);
+        (find(format!("{}/subject.txt", approach.as_str())), find(format!("{}/body.txt", approach.as_str())))
     }
 
     fn render(&self, name: &str, model: &Model) -> Result<String, ComposeError> {

@@ -154,3 +154,13 @@ pub struct NewDraft {
     /// The team member who asked for it (none from the command line).
     pub created_by: Option<i64>,
 }
+
+/// A workspace's own subject and body templates for one approach.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TemplateOverride {
+    pub approach: Approach,
+    pub subject: String,
+    pub body: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}

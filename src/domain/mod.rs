@@ -11,7 +11,10 @@ mod usage;
 pub use approach::{Approach, Tone};
 pub use catalog::{Feature, Plan};
 pub use customer::{Contact, Customer, FeatureRequest, Milestone, Role, TeamMember};
-pub use draft::{Checks, Draft, DraftStatus, Fact, Finding, GroundedFigure, Grounding, Mailbox, NewDraft, Pushiness};
+pub use draft::{
+    Checks, Draft, DraftStatus, Fact, Finding, GroundedFigure, Grounding, Mailbox, NewDraft, Pushiness,
+    TemplateOverride,
+};
 pub use ids::{CustomerId, DraftId, OpportunityId, ParseIdError};
 pub use signal::{AeInvolvement, Detection, OpportunityKind, ProposedOpportunity, Signal, SignalKind};
 pub use usage::{Moments, Trend, UsageDay, UsageSummary, API_WINDOW_DAYS, TREND_WINDOW_DAYS};

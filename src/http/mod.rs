@@ -9,6 +9,7 @@ mod import;
 mod json;
 mod meta;
 mod opportunities;
+mod templates;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -74,6 +75,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::expansion_context))
         .routes(routes!(drafts::upsell_intro))
         .routes(routes!(drafts::get_one))
+        .routes(routes!(templates::get_one, templates::put, templates::reset))
         .routes(routes!(opportunities::list))
         .routes(routes!(import::import_bundle))
         .routes(routes!(import::bundle_schema))

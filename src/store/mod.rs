@@ -16,8 +16,8 @@ use time::{Date, OffsetDateTime};
 
 use crate::context::StoredOpportunity;
 use crate::domain::{
-    Contact, Customer, CustomerId, Detection, Draft, DraftId, Feature, FeatureRequest, Milestone, NewDraft,
-    OpportunityId, Plan, Role, TeamMember, UsageDay, UsageSummary,
+    Approach, Contact, Customer, CustomerId, Detection, Draft, DraftId, Feature, FeatureRequest, Milestone, NewDraft,
+    OpportunityId, Plan, Role, TeamMember, TemplateOverride, UsageDay, UsageSummary,
 };
 
 pub use postgres::PostgresStore;
@@ -201,6 +201,17 @@ pub trait Store: Send + Sync {
 
     async fn create_draft(&self, ws: &Workspace, draft: &NewDraft, now: OffsetDateTime) -> Result<Draft>;
     async fn draft(&self, ws: &Workspace, id: DraftId) -> Result<Option<Draft>>;
+
+    async fn templates(&self, ws: &Workspace) -> Result<Vec<TemplateOverride>>;
+    /// Saves (or, with `None`, removes) a workspace's templates for an approach; bumps the catalog version.
+    async fn set_template(
+        &self,
+        ws: &Workspace,
+        approach: Approach,
+        template: Option<(&str, &str)>,
+        by: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<()>;
 }
 
 /// Opens the store for a database URL (`sqlite://…` or `postgres://…`), creating a SQLite file if missing.

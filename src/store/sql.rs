@@ -25,7 +25,7 @@ macro_rules! impl_store {
             NewMember, OpportunityRow, Principal, Result, Store, Workspace,
         };
         use crate::domain::{
-            Contact, Customer, CustomerId, Detection, Draft, DraftId, NewDraft, Feature, FeatureRequest, Milestone, OpportunityId, Plan,
+            Approach, Contact, Customer, CustomerId, Detection, Draft, DraftId, NewDraft, TemplateOverride, Feature, FeatureRequest, Milestone, OpportunityId, Plan,
             TeamMember, UsageDay,
         };
 
@@ -777,6 +777,62 @@ macro_rules! impl_store {
                 .fetch_optional(self.reader())
                 .await?;
                 row.map(DraftRow::into_draft).transpose()
+            }
+
+            async fn templates(&self, ws: &Workspace) -> Result<Vec<TemplateOverride>> {
+                let rows: Vec<(String, String, String, OffsetDateTime)> = sqlx::query_as(
+                    "SELECT approach, subject, body, updated_at FROM email_templates WHERE workspace_id = $1 ORDER BY approach",
+                )
+                .bind(ws.id)
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter()
+                    .map(|(approach, subject, body, updated_at)| {
+                        Ok(TemplateOverride { approach: approach.parse().map_err(anyhow::Error::msg)?, subject, body, updated_at })
+                    })
+                    .collect()
+            }
+
+            async fn set_template(
+                &self,
+                ws: &Workspace,
+                approach: Approach,
+                template: Option<(&str, &str)>,
+                by: Option<i64>,
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                match template {
+                    Some((subject, body)) => {
+                        sqlx::query(
+                            "INSERT INTO email_templates (workspace_id, approach, subject, body, updated_by, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, approach) DO UPDATE SET \
+                             subject = excluded.subject, body = excluded.body, updated_by = excluded.updated_by, \
+                             updated_at = excluded.updated_at",
+                        )
+                        .bind(ws.id)
+                        .bind(approach.as_str())
+                        .bind(subject)
+                        .bind(body)
+                        .bind(by)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    None => {
+                        sqlx::query("DELETE FROM email_templates WHERE workspace_id = $1 AND approach = $2")
+                            .bind(ws.id)
+                            .bind(approach.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                sqlx::query("UPDATE workspaces SET catalog_version = catalog_version + 1 WHERE id = $1")
+                    .bind(ws.id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn opportunities(&self, ws: &Workspace, status: Option<&str>) -> Result<Vec<OpportunityRow>> {

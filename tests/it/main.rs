@@ -5,6 +5,7 @@ mod api_auth;
 mod api_context;
 mod api_drafts;
 mod api_import;
+mod api_templates;
 mod cli;
 mod common;
 mod compose;
