@@ -1,7 +1,7 @@
 //! Templates to email: the approach's subject and text from minijinja, the HTML from the text through one
 //! MJML layout that is compiled to HTML once, when the composer is built.
 
-use minijinja::{context, Environment};
+use minijinja::{context, Environment, HtmlEscape, Value};
 use regex::Regex;
 use serde::Serialize;
 
@@ -94,14 +94,16 @@ impl Renderer {
         (find(format!("{}/subject.txt", approach.as_str())), find(format!("{}/body.txt", approach.as_str())))
     }
 
-    fn render(&self, name: &str, model: &Model) -> Result<String, ComposeError> {
+    fn render(&self, name: &str, model: &Value) -> Result<String, ComposeError> {
         self.env.get_template(name).and_then(|t| t.render(model)).map_err(|e| template_error(name, e))
     }
 
     /// Subject and text for the approach.
     pub fn subject_and_text(&self, approach: Approach, model: &Model) -> Result<(String, String), ComposeError> {
-        let subject = self.render(&format!("{}/subject.txt", approach.as_str()), model)?;
-        let text = self.render(&format!("{}/body.txt", approach.as_str()), model)?;
+        // Converted once for both templates.
+        let model = Value::from_serialize(model);
+        let subject = self.render(&format!("{}/subject.txt", approach.as_str()), &model)?;
+        let text = self.render(&format!("{}/body.txt", approach.as_str()), &model)?;
         Ok((single_line(&subject), self.tidy(&text)))
     }
 
@@ -111,15 +113,57 @@ impl Renderer {
         self.blank_lines.replace_all(trimmed.join("\n").trim(), "\n\n").into_owned() + "\n"
     }
 
-    /// The HTML version of a text: the same words, figures and links, laid out by the MJML layout.
+    /// The HTML version of a text: the same words, figures and links, laid out by the MJML layout. The
+    /// content is built here with minijinja's own escaper and enters the layout as one safe value.
     pub fn html(&self, subject: &str, text: &str) -> Result<String, ComposeError> {
-        let blocks = self.blocks(text);
         let preview: String =
             text.lines().skip(2).find(|l| !l.trim().is_empty()).unwrap_or_default().chars().take(120).collect();
+        let content = Value::from_safe_string(self.content_html(text));
         self.env
             .get_template("layout.html")
-            .and_then(|t| t.render(context! { subject, preview, blocks }))
+            .and_then(|t| t.render(context! { subject, preview, content }))
             .map_err(|e| template_error("layout.html", e))
+    }
+
+    fn content_html(&self, text: &str) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(text.len() * 2);
+        let write_line = |out: &mut String, line: &[Segment]| {
+            for s in line {
+                // Writing to a String cannot fail.
+                let _ = match (&s.href, s.bold) {
+                    (Some(href), _) => write!(
+                        out,
+                        r#"<a href="{}" style="color:#1d4ed8">{}</a>"#,
+                        HtmlEscape(href),
+                        HtmlEscape(&s.text)
+                    ),
+                    (None, true) => write!(out, "<strong>{}</strong>", HtmlEscape(&s.text)),
+                    (None, false) => write!(out, "{}", HtmlEscape(&s.text)),
+                };
+            }
+        };
+        for block in self.blocks(text) {
+            if block.kind == "list" {
+                out.push_str(r#"<ul style="margin:0 0 14px 0;padding-left:20px">"#);
+                for item in &block.items {
+                    out.push_str(r#"<li style="margin:0 0 6px 0">"#);
+                    write_line(&mut out, item);
+                    out.push_str("</li>");
+                }
+                out.push_str("</ul>");
+            } else {
+                out.push_str(r#"<p style="margin:0 0 14px 0">"#);
+                for (i, line) in block.items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("<br />");
+                    }
+                    write_line(&mut out, line);
+                }
+                out.push_str("</p>");
+            }
+        }
+        out
     }
 
     fn segments(&self, line: &str) -> Vec<Segment> {
