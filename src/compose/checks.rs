@@ -3,7 +3,6 @@
 use std::collections::BTreeSet;
 
 use aho_corasick::AhoCorasick;
-use regex::Regex;
 
 use crate::domain::{Fact, Finding, GroundedFigure, Grounding, Pushiness};
 
@@ -56,9 +55,43 @@ pub const TEMPLATE_CONSTANTS: &[&str] = &["20 minutes", "30 days", "Option 1", "
 
 #[derive(Clone)]
 pub struct Checker {
-    figure: Regex,
     /// Every hard-sell phrase, found in one case-insensitive pass.
     phrases: AhoCorasick,
+}
+
+/// Figures: a digit, then digits and thousands commas, an optional decimal part, and an optional `%`
+/// or `x` (as in "5x") that ends the word. Trailing commas belong to the sentence.
+fn figure_tokens(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b',') {
+            i += 1;
+        }
+        if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit() {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+        }
+        let mut end = i;
+        while end > start && bytes[end - 1] == b',' {
+            end -= 1;
+        }
+        let ends_word = |k: usize| k >= bytes.len() || !bytes[k].is_ascii_alphanumeric();
+        if i < bytes.len() && (bytes[i] == b'%' || (bytes[i] == b'x' && ends_word(i + 1))) && end == i {
+            i += 1;
+            end = i;
+        }
+        Some(&text[start..end])
+    })
 }
 
 /// Words: runs of ASCII letters and apostrophes.
@@ -76,10 +109,9 @@ impl Default for Checker {
 
 impl Checker {
     pub fn new() -> Checker {
-        // The pattern is a constant; a failure here is a programming error caught by every test.
+        // The phrases are constants; a failure here is a programming error caught by every test.
         #[allow(clippy::expect_used)]
         Checker {
-            figure: Regex::new(r"\d[\d,]*(?:\.\d+)?(?:%|x(?-u:\b))?").expect("figure pattern"),
             phrases: AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .build(PHRASES.iter().map(|(p, _, _)| p))
@@ -109,21 +141,22 @@ impl Checker {
             });
             score += bangs.min(5) as u32;
         }
-        let shouted: BTreeSet<&str> = words(&all)
-            .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_uppercase()) && !ACRONYMS.contains(w))
-            .collect();
+        // One pass over the words: shouting, and whom the email talks about.
+        let (mut ours, mut yours) = (0, 0);
+        let mut shouted = BTreeSet::new();
+        let any = |w: &str, list: &[&str]| list.iter().any(|x| w.eq_ignore_ascii_case(x));
+        for w in words(&all) {
+            if w.len() >= 3 && w.bytes().all(|b| b.is_ascii_uppercase()) && !ACRONYMS.contains(&w) {
+                shouted.insert(w);
+            } else if w.len() <= 6 && any(w, &["we", "our", "us", "ours", "we're", "we've"]) {
+                ours += 1;
+            } else if w.len() <= 6 && any(w, &["you", "your", "yours", "you're", "you've"]) {
+                yours += 1;
+            }
+        }
         for w in shouted {
             findings.push(Finding { phrase: w.to_string(), reason: "capitals read as shouting".to_string() });
             score += 2;
-        }
-        let (mut ours, mut yours) = (0, 0);
-        let any = |w: &str, list: &[&str]| list.iter().any(|x| w.eq_ignore_ascii_case(x));
-        for w in words(&all) {
-            if any(w, &["we", "our", "us", "ours", "we're", "we've"]) {
-                ours += 1;
-            } else if any(w, &["you", "your", "yours", "you're", "you've"]) {
-                yours += 1;
-            }
         }
         if ours > yours {
             findings.push(Finding {
@@ -149,15 +182,15 @@ impl Checker {
         let without_links: String = all.split_whitespace().filter(|w| !w.contains("://")).collect::<Vec<_>>().join(" ");
         let normal = |s: &str| s.replace(',', "");
         let fact_tokens: Vec<(String, &Fact)> =
-            facts.iter().flat_map(|f| self.figure.find_iter(&f.value).map(move |m| (normal(m.as_str()), f))).collect();
+            facts.iter().flat_map(|f| figure_tokens(&f.value).map(move |m| (normal(m), f))).collect();
         let mut ungrounded = Vec::new();
         let mut seen = BTreeSet::new();
-        for m in self.figure.find_iter(&without_links) {
-            let token = m.as_str().trim_end_matches(',');
+        for token in figure_tokens(&without_links) {
             if !seen.insert(token.to_string()) {
                 continue;
             }
-            match fact_tokens.iter().find(|(t, _)| *t == normal(token)) {
+            let wanted = normal(token);
+            match fact_tokens.iter().find(|(t, _)| *t == wanted) {
                 Some((_, f)) => figures.push(GroundedFigure { text: token.to_string(), fact: f.name.clone() }),
                 None => ungrounded.push(token.to_string()),
             }
@@ -219,6 +252,13 @@ mod tests {
         assert!(loud.score > 20);
         assert!(c.pushiness("", "Our API and SSO are ready.").findings.iter().all(|f| f.phrase != "API"));
         assert!(c.pushiness("", "the ideal plan").findings.is_empty(), "deal inside ideal is not a finding");
+    }
+
+    #[test]
+    fn figures_are_numbers_percentages_and_multiples() {
+        let found: Vec<&str> =
+            figure_tokens("98 of 100, 85% used; 1,000,000 calls, 5x API, 2.5 hours, 3xl, v2, 12,").collect();
+        assert_eq!(found, ["98", "100", "85%", "1,000,000", "5x", "2.5", "3", "2", "12"]);
     }
 
     #[test]

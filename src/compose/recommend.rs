@@ -22,9 +22,31 @@ fn round2(x: f64) -> f64 {
 /// Scores the four approaches from the detected signals and picks the best fit.
 ///
 /// Ties go to the gentler framing, in the order educational, value-add, proactive, problem-solving.
+/// A limit the growth line reaches within this many days is a problem now, not a plan for later.
+const IMMINENT_DAYS: i64 = 30;
+
+/// Days from the usage date to the earliest limit the growth signal projects, if any.
+fn days_to_limit(detection: &Detection) -> Option<i64> {
+    let growth = detection.signal(SignalKind::GrowthTrend)?;
+    let parse = |v: &serde_json::Value| {
+        v.as_str().and_then(|d| time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok())
+    };
+    let as_of = parse(&growth.evidence["as_of"])?;
+    ["seats", "api_calls"]
+        .iter()
+        .filter_map(|k| parse(&growth.evidence[*k]["limit_reached_on"]))
+        .map(|d| (d - as_of).whole_days())
+        .min()
+}
+
 pub fn recommend(detection: &Detection, health_score: Option<i64>) -> Recommendation {
     let s = |k| detection.strength(k);
-    let limit = s(SignalKind::SeatLimit).max(s(SignalKind::ApiLimit));
+    let imminent = days_to_limit(detection).filter(|d| *d <= IMMINENT_DAYS);
+    let limit = s(SignalKind::SeatLimit).max(s(SignalKind::ApiLimit)).max(if imminent.is_some() {
+        s(SignalKind::GrowthTrend)
+    } else {
+        0.0
+    });
     let healthy = health_score.map_or(0.7, |h| (h as f64 / 100.0).clamp(0.0, 1.0));
     let scores = [
         (Approach::ProblemSolving, limit),
@@ -57,6 +79,9 @@ fn reasons(approach: Approach, detection: &Detection) -> Vec<String> {
         Approach::ProblemSolving => vec![
             because(SignalKind::SeatLimit, "they are hitting a limit"),
             because(SignalKind::ApiLimit, "they are hitting a limit"),
+            days_to_limit(detection)
+                .filter(|d| *d <= IMMINENT_DAYS)
+                .and_then(|d| because(SignalKind::GrowthTrend, &format!("a limit is {d} days away at this pace"))),
         ],
         Approach::Proactive => vec![
             because(SignalKind::GrowthTrend, "their growth is heading for a limit"),
@@ -76,5 +101,58 @@ fn reasons(approach: Approach, detection: &Detection) -> Vec<String> {
         vec!["No pressing limit or request: sharing what is possible is the gentlest opening".to_string()]
     } else {
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AeInvolvement, Signal};
+    use serde_json::json;
+
+    fn detection(signals: Vec<Signal>) -> Detection {
+        Detection {
+            signals,
+            opportunity: None,
+            ae_involvement: AeInvolvement { recommended: false, reason: String::new() },
+        }
+    }
+
+    fn signal(kind: SignalKind, strength: f64, summary: &str, evidence: serde_json::Value) -> Signal {
+        Signal { kind, strength, summary: summary.into(), evidence }
+    }
+
+    fn growth(days: i64, strength: f64) -> Signal {
+        let as_of = time::macros::date!(2026 - 11 - 24);
+        let on = as_of + time::Duration::days(days);
+        signal(
+            SignalKind::GrowthTrend,
+            strength,
+            "Licences in use up 25% a month",
+            json!({
+                "as_of": as_of, "seats": {"monthly_growth": 0.25, "limit_reached_on": on}, "api_calls": null
+            }),
+        )
+    }
+
+    #[test]
+    fn each_situation_gets_its_framing() {
+        let limit = signal(SignalKind::SeatLimit, 0.95, "98 of 100 licences in use", json!({}));
+        let r = recommend(&detection(vec![limit]), Some(87));
+        assert_eq!(r.approach, Approach::ProblemSolving);
+        assert_eq!(r.reasons, ["98 of 100 licences in use: they are hitting a limit"]);
+
+        assert_eq!(recommend(&detection(vec![growth(90, 0.6)]), Some(80)).approach, Approach::Proactive);
+        let soon = recommend(&detection(vec![growth(20, 0.89)]), Some(80));
+        assert_eq!(soon.approach, Approach::ProblemSolving, "a limit within 30 days is a problem now");
+        assert!(soon.reasons[0].contains("20 days away"), "{:?}", soon.reasons);
+
+        let success = signal(SignalKind::SuccessMilestone, 0.9, "Rolled out", json!({}));
+        assert_eq!(recommend(&detection(vec![success]), Some(92)).approach, Approach::ValueAdd);
+        let asked = signal(SignalKind::FeatureRequest, 0.75, "Asked for SSO", json!({}));
+        assert_eq!(recommend(&detection(vec![asked]), Some(70)).approach, Approach::Educational);
+        let none = recommend(&detection(vec![]), None);
+        assert_eq!(none.approach, Approach::Educational, "the fallback");
+        assert_eq!(none.reasons.len(), 1);
     }
 }
