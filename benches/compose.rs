@@ -57,10 +57,7 @@ fn parts(c: &mut Criterion) {
             .iter()
             .map(|v| overture::domain::Fact { name: "f".into(), value: v.to_string() })
             .collect();
-    let names: Vec<String> = ["Starter", "Professional", "Enterprise", "Advanced analytics", "API priority"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let names = ["Starter", "Professional", "Enterprise", "Advanced analytics", "API priority"];
     c.bench_function("pushiness_acme", |b| b.iter(|| checker.pushiness("A few options", black_box(text))));
     c.bench_function("grounding_acme", |b| {
         b.iter(|| checker.grounding("A few options", black_box(text), &facts, &names))

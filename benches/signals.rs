@@ -92,6 +92,8 @@ fn bench(c: &mut Criterion) {
         settings: Settings::default(),
     };
     c.bench_function("detect_acme", |b| b.iter(|| signals::detect(black_box(&snapshot))));
+    let detection = signals::detect(&snapshot);
+    c.bench_function("recommend_acme", |b| b.iter(|| overture::compose::recommend(black_box(&detection), Some(87))));
     c.bench_function("detect_and_build_context_acme", |b| {
         b.iter(|| {
             let detection = signals::detect(black_box(&snapshot));

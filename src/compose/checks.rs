@@ -94,6 +94,15 @@ fn figure_tokens(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Thousands separators do not matter: "1,000" and "1000" are the same figure.
+fn normal(figure: &str) -> std::borrow::Cow<'_, str> {
+    if figure.contains(',') {
+        figure.replace(',', "").into()
+    } else {
+        figure.into()
+    }
+}
+
 /// Words: runs of ASCII letters and apostrophes.
 fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_ascii_alphabetic() || c == '\''))
@@ -169,24 +178,26 @@ impl Checker {
     }
 
     /// Traces every figure, and every plan or feature name of the catalog, to a fact.
-    pub fn grounding(&self, subject: &str, text: &str, facts: &[Fact], catalog_names: &[String]) -> Grounding {
-        let mut all = format!("{subject}\n{text}");
+    pub fn grounding(&self, subject: &str, text: &str, facts: &[Fact], catalog_names: &[&str]) -> Grounding {
         let mut figures = Vec::new();
+        // Links are checked as links, not as figures; wording constants are the template's own.
+        let mut without_links = String::with_capacity(subject.len() + text.len() + 1);
+        for word in subject.split_whitespace().chain(text.split_whitespace()).filter(|w| !w.contains("://")) {
+            without_links.push_str(word);
+            without_links.push(' ');
+        }
         for constant in TEMPLATE_CONSTANTS {
-            if all.contains(constant) {
+            if without_links.contains(constant) {
                 figures.push(GroundedFigure { text: constant.to_string(), fact: "template".into() });
-                all = all.replace(constant, " ");
+                without_links = without_links.replace(constant, " ");
             }
         }
-        // Links are checked as links, not as figures.
-        let without_links: String = all.split_whitespace().filter(|w| !w.contains("://")).collect::<Vec<_>>().join(" ");
-        let normal = |s: &str| s.replace(',', "");
-        let fact_tokens: Vec<(String, &Fact)> =
+        let fact_tokens: Vec<(std::borrow::Cow<'_, str>, &Fact)> =
             facts.iter().flat_map(|f| figure_tokens(&f.value).map(move |m| (normal(m), f))).collect();
         let mut ungrounded = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         for token in figure_tokens(&without_links) {
-            if !seen.insert(token.to_string()) {
+            if !seen.insert(token) {
                 continue;
             }
             let wanted = normal(token);
@@ -195,13 +206,13 @@ impl Checker {
                 None => ungrounded.push(token.to_string()),
             }
         }
-        for name in catalog_names {
-            if name.len() < 3 || !contains_word(&without_links, name) || !seen.insert(name.clone()) {
+        for name in catalog_names.iter().copied() {
+            if name.len() < 3 || !contains_word(&without_links, name) || !seen.insert(name) {
                 continue;
             }
             match facts.iter().find(|f| contains_word(&f.value, name)) {
-                Some(f) => figures.push(GroundedFigure { text: name.clone(), fact: f.name.clone() }),
-                None => ungrounded.push(name.clone()),
+                Some(f) => figures.push(GroundedFigure { text: name.to_string(), fact: f.name.clone() }),
+                None => ungrounded.push(name.to_string()),
             }
         }
         Grounding { figures, ungrounded }
@@ -269,7 +280,7 @@ mod tests {
             fact("usage.api_calls.limit", "1,000,000"),
             fact("opportunity.target_plan", "Enterprise"),
         ];
-        let names = vec!["Enterprise".to_string(), "Starter".to_string()];
+        let names = ["Enterprise", "Starter"];
         let g = c.grounding("98 of 100", "You have 98 users and 1000000 calls. Enterprise or Starter? Talk for 20 minutes at https://cal.example/a1?x=7.", &facts, &names);
         assert_eq!(g.ungrounded, ["100", "Starter"]);
         let grounded: Vec<(&str, &str)> = g.figures.iter().map(|f| (f.text.as_str(), f.fact.as_str())).collect();

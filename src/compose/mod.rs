@@ -89,8 +89,8 @@ impl Composer {
 
     /// The checks for a subject and text (after an edit, say) against the facts of the context.
     pub fn check(&self, subject: &str, text: &str, facts: &[Fact], plans: &[Plan], features: &[Feature]) -> Checks {
-        let names: Vec<String> =
-            plans.iter().map(|p| p.name.clone()).chain(features.iter().map(|f| f.name.clone())).collect();
+        let names: Vec<&str> =
+            plans.iter().map(|p| p.name.as_str()).chain(features.iter().map(|f| f.name.as_str())).collect();
         Checks {
             pushiness: self.checker.pushiness(subject, text),
             grounding: self.checker.grounding(subject, text, facts, &names),

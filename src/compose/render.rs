@@ -30,7 +30,6 @@ const BUILTIN: [(&str, &str); 11] = [
 pub struct Renderer {
     env: Environment<'static>,
     url: Regex,
-    blank_lines: Regex,
 }
 
 /// A run of text in the HTML: plain, bold, or a link.
@@ -71,11 +70,7 @@ impl Renderer {
             .map_err(|e| template_error("layout.mjml", e))?;
         // Named .html, so every value is HTML-escaped, in text and in attributes alike.
         env.add_template_owned("layout.html", html).map_err(|e| template_error("layout.html", e))?;
-        Ok(Renderer {
-            env,
-            url: Regex::new(r#"https?://[^\s<>"]+"#).map_err(|e| template_error("url pattern", e))?,
-            blank_lines: Regex::new(r"\n[ \t]*(\n[ \t]*)+").map_err(|e| template_error("blank lines", e))?,
-        })
+        Ok(Renderer { env, url: Regex::new(r#"https?://[^\s<>"]+"#).map_err(|e| template_error("url pattern", e))? })
     }
 
     /// Replaces an approach's subject and body templates; a template that does not parse is refused.
@@ -109,8 +104,21 @@ impl Renderer {
 
     /// Trims trailing spaces and keeps at most one blank line between paragraphs.
     fn tidy(&self, text: &str) -> String {
-        let trimmed: Vec<&str> = text.lines().map(str::trim_end).collect();
-        self.blank_lines.replace_all(trimmed.join("\n").trim(), "\n\n").into_owned() + "\n"
+        let mut out = String::with_capacity(text.len());
+        let mut blank = false;
+        for line in text.trim().lines().map(str::trim_end) {
+            if line.is_empty() {
+                blank = true;
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str(if blank { "\n\n" } else { "\n" });
+            }
+            blank = false;
+            out.push_str(line);
+        }
+        out.push('\n');
+        out
     }
 
     /// The HTML version of a text: the same words, figures and links, laid out by the MJML layout. The
