@@ -3,7 +3,6 @@
 
 use minijinja::{context, Environment, HtmlEscape, Value};
 use regex::Regex;
-use serde::Serialize;
 
 use super::facts::{ComposeError, Model};
 use crate::domain::Approach;
@@ -33,7 +32,7 @@ pub struct Renderer {
 }
 
 /// A run of text in the HTML: plain, bold, or a link.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     pub text: String,
     pub href: Option<String>,
@@ -41,12 +40,11 @@ pub struct Segment {
 }
 
 /// A paragraph (lines) or a list (items), each a line of segments.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub kind: &'static str,
     pub items: Vec<Vec<Segment>>,
     /// The text has a blank line after this block.
-    #[serde(skip)]
     pub ends_paragraph: bool,
 }
 

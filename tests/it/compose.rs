@@ -191,24 +191,6 @@ async fn names_are_escaped_in_html_and_links_stay_http() {
     assert!(!email.text.contains("javascript:"));
 }
 
-/// Prints a few emails for review: `cargo test --test it compose::show -- --ignored --nocapture`.
-#[tokio::test]
-#[ignore]
-async fn show() {
-    let (app, catalog) = demo().await;
-    let composer = Composer::new().unwrap();
-    for (key, approach, tone) in [
-        ("cyberdyne", Approach::Educational, Tone::Soft),
-        ("massive", Approach::ValueAdd, Tone::Direct),
-        ("oscorp", Approach::Proactive, Tone::Soft),
-        ("umbrella", Approach::ProblemSolving, Tone::Direct),
-    ] {
-        let ctx = context(&app, &catalog, key).await;
-        let e = compose(&composer, &catalog, &ctx, approach, tone).unwrap();
-        println!("===== {key} {approach} {tone:?}\nSubject: {}\n\n{}", e.subject, e.text);
-    }
-}
-
 /// Golden emails, reviewed by reading them: any change to wording shows up as a snapshot diff.
 #[tokio::test]
 async fn golden_emails() {
