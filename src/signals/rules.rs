@@ -3,7 +3,8 @@
 use serde_json::json;
 use time::{Date, Duration};
 
-use super::{round2, Snapshot};
+use super::Snapshot;
+use crate::domain::round_unit;
 use crate::domain::{group_thousands, Signal, SignalKind, Trend, UsageSummary};
 
 /// Utilization from which a limit counts as close (80%).
@@ -26,7 +27,7 @@ pub(super) fn all(s: &Snapshot<'_>) -> Vec<Signal> {
 
 /// Strength of a limit signal: 0.5 at 80% utilization, rising to 1 at 100% and above.
 pub fn limit_strength(utilization: f64) -> f64 {
-    round2(0.5 + (utilization - LIMIT_THRESHOLD) * 2.5)
+    round_unit(0.5 + (utilization - LIMIT_THRESHOLD) * 2.5)
 }
 
 fn percent(fraction: f64) -> String {
@@ -148,7 +149,7 @@ fn growth_trend(s: &Snapshot<'_>) -> Option<Signal> {
         if p.growth < GROWTH_THRESHOLD && p.limit_reached.is_none() {
             0.0
         } else {
-            round2(by_growth.max(by_date).max(0.3))
+            round_unit(by_growth.max(by_date).max(0.3))
         }
     };
     let best =
@@ -171,13 +172,16 @@ fn growth_trend(s: &Snapshot<'_>) -> Option<Signal> {
     })
 }
 
-/// Requested features the customer's plan lacks and some higher plan includes, with those plans.
+/// Requested features the customer's plan lacks and some higher plan includes, with those plans, oldest
+/// request first (whatever order the caller keeps them in), each feature once.
 pub(super) fn upgrade_features<'a>(s: &Snapshot<'a>) -> Vec<(&'a crate::domain::FeatureRequest, Vec<&'a str>)> {
     let current = s.plan();
     let higher = s.higher_plans();
     let mut seen = std::collections::HashSet::new();
-    s.feature_requests
-        .iter()
+    let mut requests: Vec<&crate::domain::FeatureRequest> = s.feature_requests.iter().collect();
+    requests.sort_by(|a, b| (a.requested_at, &a.feature).cmp(&(b.requested_at, &b.feature)));
+    requests
+        .into_iter()
         .filter(|r| !current.is_some_and(|p| p.includes(&r.feature)))
         .filter(|r| seen.insert(r.feature.as_str()))
         .filter_map(|r| {
@@ -210,7 +214,7 @@ fn feature_request(s: &Snapshot<'_>) -> Option<Signal> {
     } else {
         0.4
     };
-    let strength = round2((0.45 + 0.15 * wanted.len() as f64).min(0.9) * recency);
+    let strength = round_unit((0.45 + 0.15 * wanted.len() as f64).min(0.9) * recency);
     // The lowest plan that has every requested feature, if one does.
     let all_in = s.higher_plans().into_iter().find(|p| wanted.iter().all(|(r, _)| p.includes(&r.feature)));
     let summary = match all_in {
@@ -243,7 +247,8 @@ fn success_milestone(s: &Snapshot<'_>) -> Option<Signal> {
         Some(_) => 0.5,
         None => 0.8,
     };
-    let strength = round2((0.5 + 0.15 * (recent.len() as f64 - 1.0)).min(0.8) * health_factor + 0.2 * health_factor);
+    let strength =
+        round_unit((0.5 + 0.15 * (recent.len() as f64 - 1.0)).min(0.8) * health_factor + 0.2 * health_factor);
     let mut summary = format!("{} ({})", latest.title, latest.achieved_at);
     if recent.len() > 1 {
         summary.push_str(&format!(" and {} more in the last six months", recent.len() - 1));
@@ -263,7 +268,7 @@ fn renewal_window(s: &Snapshot<'_>) -> Option<Signal> {
     if !(0..=RENEWAL_WINDOW_DAYS).contains(&days) {
         return None;
     }
-    let strength = round2(0.3 + 0.7 * (1.0 - days as f64 / RENEWAL_WINDOW_DAYS as f64));
+    let strength = round_unit(0.3 + 0.7 * (1.0 - days as f64 / RENEWAL_WINDOW_DAYS as f64));
     let when = match days {
         0 => "today".to_string(),
         1 => "tomorrow".to_string(),

@@ -140,6 +140,20 @@ fn the_lowest_plan_that_answers_the_requests_is_chosen() {
 }
 
 #[test]
+fn the_order_requests_arrive_in_does_not_change_the_signal() {
+    let mut case = Case::new(customer("starter", 10, 6_000), None);
+    case.requests = vec![request("api_priority", 10), request("advanced_analytics", 40)];
+    let forward = case.detect();
+    case.requests.reverse();
+    assert_eq!(forward, case.detect());
+    assert_eq!(
+        forward.signal(SignalKind::FeatureRequest).unwrap().summary,
+        "Asked for Advanced analytics and Api priority, which Enterprise includes",
+        "oldest request first"
+    );
+}
+
+#[test]
 fn requests_the_plan_already_has_or_no_plan_has_are_not_signals() {
     let mut case = Case::new(customer("professional", 10, 12_000), None);
     case.requests = vec![request("reports", 5), request("time_travel", 5)];
