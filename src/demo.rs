@@ -498,133 +498,91 @@ pub fn bundle(today: Date) -> Bundle {
 }
 
 /// The demo customers' expansion contexts as of `today`, with the plans and features, computed without a
-/// database (templates are checked against them before a workspace may use them).
+/// database (templates are checked against them before a workspace may use them). The records go through
+/// the import's own checks and the same judgement as stored customers.
 pub fn contexts(
     today: Date,
 ) -> (Vec<crate::context::ExpansionContext>, Vec<crate::domain::Plan>, Vec<crate::domain::Feature>) {
-    use crate::domain::{
-        Contact, Customer, CustomerId, Feature, FeatureRequest, Milestone, Plan, TeamMember, UsageDay, UsageSummary,
-    };
+    use std::collections::HashMap;
+
+    use crate::domain::{Customer, CustomerId, TeamMember};
+    use crate::import::validate::{self, Errors, Loc, Refs};
+    use crate::store::CustomerRecord;
+
     let b = bundle(today);
-    let date = |s: &str| Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok();
-    let plans: Vec<Plan> = b
-        .plans
-        .iter()
-        .map(|p| Plan {
-            key: p.key.clone(),
-            name: p.name.clone(),
-            rank: p.rank,
-            annual_price_per_seat: p.annual_price_per_seat,
-            annual_base_price: p.annual_base_price,
-            seat_limit: p.seat_limit,
-            api_calls_per_month: p.api_calls_per_month,
-            features: p.features.clone(),
-        })
-        .collect();
-    let features: Vec<Feature> = b
-        .features
-        .iter()
-        .map(|f| Feature {
-            key: f.key.clone(),
-            name: f.name.clone(),
-            description: f.description.clone(),
-            resource_url: f.resource_url.clone(),
-        })
-        .collect();
+    // The demo is valid by construction (a test imports it); a record that were not would be left out.
+    let mut e = Errors::default();
+    let at = |section: &str, i: usize| Loc::Json(format!("{section}[{i}]"));
+    let plans: Vec<_> =
+        b.plans.iter().enumerate().filter_map(|(i, r)| validate::plan(&mut e, &at("plans", i), r)).collect();
+    let features: Vec<_> =
+        b.features.iter().enumerate().filter_map(|(i, r)| validate::feature(&mut e, &at("features", i), r)).collect();
     let team: Vec<TeamMember> = b
         .team
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| {
-            Some(TeamMember {
-                id: i as i64 + 1,
-                email: m.email.clone(),
-                name: m.name.clone(),
-                role: m.role.parse().ok()?,
-                title: m.title.clone(),
-                calendar_url: m.calendar_url.clone(),
-            })
+        .filter_map(|(i, r)| validate::member(&mut e, &at("team", i), r))
+        .zip(1..)
+        .map(|(m, id)| TeamMember {
+            id,
+            email: m.email,
+            name: m.name,
+            role: m.role,
+            title: m.title,
+            calendar_url: m.calendar_url,
         })
         .collect();
+    let plan_map: HashMap<String, _> = plans.iter().map(|p| (p.key.clone(), p.clone())).collect();
+    let members: HashMap<String, _> = team.iter().map(|m| (m.email.clone(), m.role)).collect();
+    let refs = Refs { plans: &plan_map, members: &members };
     let mut contexts = Vec::new();
-    for (i, c) in b.customers.iter().enumerate() {
-        let plan_price = plans.iter().find(|p| p.key == c.plan).map_or(0, |p| p.annual_price(c.seats_purchased));
-        let customer = Customer {
-            id: CustomerId(i as i64 + 1),
-            external_id: c.external_id.clone(),
-            name: c.name.clone(),
-            plan_key: c.plan.clone(),
-            seats_purchased: c.seats_purchased,
-            arr: c.arr.unwrap_or(plan_price),
-            renewal_date: c.renewal_date.as_deref().and_then(date),
-            health_score: c.health_score,
-            industry: c.industry.clone(),
-            csm_email: c.csm.clone(),
-            ae_email: c.ae.clone(),
-        };
-        let days: Vec<UsageDay> = c
-            .usage
-            .iter()
-            .flatten()
-            .filter_map(|u| {
-                Some(UsageDay {
-                    date: date(&u.date)?,
-                    seats_used: u.seats_used,
-                    monthly_active_users: u.monthly_active_users,
-                    api_calls: u.api_calls,
-                })
-            })
-            .collect();
-        let usage = UsageSummary::from_days(&days);
-        let requests: Vec<FeatureRequest> = c
-            .feature_requests
-            .iter()
-            .flatten()
-            .filter_map(|r| {
-                Some(FeatureRequest {
-                    feature: r.feature.clone(),
-                    requested_at: date(&r.requested_at)?,
-                    note: r.note.clone(),
-                })
-            })
-            .collect();
-        let milestones: Vec<Milestone> = c
-            .milestones
-            .iter()
-            .flatten()
-            .filter_map(|m| Some(Milestone { title: m.title.clone(), achieved_at: date(&m.achieved_at)? }))
-            .collect();
-        let contacts: Vec<Contact> = c
-            .contacts
-            .iter()
-            .flatten()
-            .map(|k| Contact {
-                name: k.name.clone(),
-                email: k.email.clone(),
-                title: k.title.clone(),
-                role: k.role.clone(),
-                primary: k.primary,
-            })
-            .collect();
-        let snapshot = crate::signals::Snapshot {
-            customer: &customer,
-            plans: &plans,
-            features: &features,
-            usage: usage.as_ref(),
-            feature_requests: &requests,
-            milestones: &milestones,
-            today,
-            settings: crate::signals::Settings::default(),
-        };
-        let detection = crate::signals::detect(&snapshot);
-        let member = |email: &Option<String>| email.as_ref().and_then(|e| team.iter().find(|m| &m.email == e));
-        let around = crate::context::Surroundings {
-            contacts: &contacts,
-            csm: member(&customer.csm_email),
-            ae: member(&customer.ae_email),
+    for (i, r) in b.customers.iter().enumerate() {
+        let loc = at("customers", i);
+        let Some(c) = validate::customer(&mut e, &loc, r, &refs) else { continue };
+        let list = |name: &str| loc.child(name);
+        let record = CustomerRecord {
+            customer: Customer {
+                id: CustomerId(i as i64 + 1),
+                external_id: c.external_id,
+                name: c.name,
+                plan_key: c.plan_key,
+                seats_purchased: c.seats_purchased,
+                arr: c.arr,
+                renewal_date: c.renewal_date,
+                health_score: c.health_score,
+                industry: c.industry,
+                csm_email: c.csm_email,
+                ae_email: c.ae_email,
+            },
+            contacts: r
+                .contacts
+                .iter()
+                .flatten()
+                .filter_map(|x| validate::contact(&mut e, &list("contacts"), x))
+                .collect(),
+            feature_requests: r
+                .feature_requests
+                .iter()
+                .flatten()
+                .filter_map(|x| validate::request(&mut e, &list("feature_requests"), x))
+                .collect(),
+            milestones: r
+                .milestones
+                .iter()
+                .flatten()
+                .filter_map(|x| validate::milestone(&mut e, &list("milestones"), x))
+                .collect(),
+            usage: crate::domain::UsageSummary::from_days(
+                &r.usage
+                    .iter()
+                    .flatten()
+                    .filter_map(|x| validate::usage(&mut e, &list("usage"), x))
+                    .collect::<Vec<_>>(),
+            ),
             opportunity: None,
         };
-        contexts.push(crate::context::build(&snapshot, &detection, around));
+        let settings = crate::signals::Settings::default();
+        contexts.push(crate::services::judge(&record, &plans, &features, &team, settings, today).1);
     }
     (contexts, plans, features)
 }

@@ -8,7 +8,8 @@ use time::OffsetDateTime;
 use crate::compose::{ComposeError, Composer};
 use crate::context::{self, ExpansionContext, Surroundings};
 use crate::domain::{
-    Approach, Customer, CustomerId, Draft, Feature, Mailbox, NewDraft, Plan, Role, TeamMember, TemplateOverride, Tone,
+    Approach, Customer, CustomerId, Detection, Draft, Feature, Mailbox, NewDraft, Plan, Role, TeamMember,
+    TemplateOverride, Tone,
 };
 use crate::signals::{self, Settings, Snapshot};
 use crate::store::{CustomerRecord, Store, Workspace};
@@ -37,16 +38,8 @@ fn pick<T>(key: &str, mut matches: Vec<T>, customer: impl Fn(&T) -> &Customer) -
     }
 }
 
-/// Finds a customer by internal id (`cus_42`), external id, or name (case-insensitive), in that order.
-pub async fn find_customer(store: &Arc<dyn Store>, ws: &Workspace, key: &str) -> anyhow::Result<Lookup> {
-    let key = key.trim();
-    if key.is_empty() {
-        return Ok(Lookup::NotFound);
-    }
-    Ok(pick(key, store.customers_matching(ws, key).await?, |c| c))
-}
-
-/// [`find_customer`], returning everything stored about the customer (one round trip).
+/// Finds a customer by internal id (`cus_42`), external id, or name (case-insensitive), in that order,
+/// with everything stored about it (one round trip).
 pub async fn find_customer_record(
     store: &Arc<dyn Store>,
     ws: &Workspace,
@@ -148,6 +141,38 @@ impl CatalogCache {
     }
 }
 
+/// Judges a stored customer as of `today`: its detection and its expansion context. Pure; the store's
+/// opportunity (if any) supplies the context's opportunity id and status.
+pub fn judge(
+    record: &CustomerRecord,
+    plans: &[Plan],
+    features: &[Feature],
+    team: &[TeamMember],
+    settings: Settings,
+    today: time::Date,
+) -> (Detection, ExpansionContext) {
+    let snapshot = Snapshot {
+        customer: &record.customer,
+        plans,
+        features,
+        usage: record.usage.as_ref(),
+        feature_requests: &record.feature_requests,
+        milestones: &record.milestones,
+        today,
+        settings,
+    };
+    let detection = signals::detect(&snapshot);
+    let member = |email: &Option<String>| email.as_ref().and_then(|e| team.iter().find(|m| &m.email == e));
+    let around = Surroundings {
+        contacts: &record.contacts,
+        csm: member(&record.customer.csm_email),
+        ae: member(&record.customer.ae_email),
+        opportunity: record.opportunity.clone(),
+    };
+    let context = context::build(&snapshot, &detection, around);
+    (detection, context)
+}
+
 /// Builds the expansion context from a customer's stored record, as of `now`.
 pub async fn context_of(
     store: &Arc<dyn Store>,
@@ -156,33 +181,19 @@ pub async fn context_of(
     mut record: CustomerRecord,
     now: OffsetDateTime,
 ) -> anyhow::Result<ExpansionContext> {
-    let id = record.customer.id;
-    let Catalog { plans, features, team, .. } = catalog;
-    let snapshot = Snapshot {
-        customer: &record.customer,
-        plans,
-        features,
-        usage: record.usage.as_ref(),
-        feature_requests: &record.feature_requests,
-        milestones: &record.milestones,
-        today: now.date(),
-        settings: Settings { ae_value_threshold: ws.ae_value_threshold },
-    };
-    let detection = signals::detect(&snapshot);
+    let settings = Settings { ae_value_threshold: ws.ae_value_threshold };
+    let judged =
+        |record: &CustomerRecord| judge(record, &catalog.plans, &catalog.features, &catalog.team, settings, now.date());
+    let (detection, context) = judged(&record);
+    if detection.opportunity.is_some() == record.opportunity.is_some() {
+        return Ok(context);
+    }
     // Time passes between detection runs (a renewal comes closer): when the stored opportunity no
     // longer matches, store the fresh judgement so that the opportunity has an id to refer to.
-    if detection.opportunity.is_some() != record.opportunity.is_some() {
-        store.save_detections(ws, &[(id, detection.clone())], now).await?;
-        record.opportunity = store.customer_record(ws, id).await?.and_then(|r| r.opportunity);
-    }
-    let member = |email: &Option<String>| email.as_ref().and_then(|e| team.iter().find(|m| &m.email == e));
-    let around = Surroundings {
-        contacts: &record.contacts,
-        csm: member(&record.customer.csm_email),
-        ae: member(&record.customer.ae_email),
-        opportunity: record.opportunity.clone(),
-    };
-    Ok(context::build(&snapshot, &detection, around))
+    let id = record.customer.id;
+    store.save_detections(ws, &[(id, detection)], now).await?;
+    record.opportunity = store.customer_record(ws, id).await?.and_then(|r| r.opportunity);
+    Ok(judged(&record).1)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ mod tests;
 pub use checks::{Checker, TEMPLATE_CONSTANTS};
 pub use facts::{ComposeError, Model};
 pub use recommend::{recommend, Recommendation};
-pub use render::{single_line, Block, Renderer, Segment};
+pub use render::Renderer;
 
 use crate::context::ExpansionContext;
 use crate::domain::{Approach, Checks, Fact, Feature, Plan, TemplateOverride, Tone};

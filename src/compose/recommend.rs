@@ -15,9 +15,7 @@ pub struct Recommendation {
     pub scores: BTreeMap<String, f64>,
 }
 
-fn round2(x: f64) -> f64 {
-    (x.clamp(0.0, 1.0) * 100.0).round() / 100.0
-}
+use crate::domain::round_unit;
 
 /// Scores the four approaches from the detected signals and picks the best fit.
 ///
@@ -62,26 +60,24 @@ pub fn recommend(detection: &Detection, health_score: Option<i64>) -> Recommenda
     };
     let (approach, _) = scores
         .iter()
-        .map(|(a, v)| (*a, round2(*v)))
+        .map(|(a, v)| (*a, round_unit(*v)))
         .max_by(|(a, x), (b, y)| x.total_cmp(y).then(gentleness(*b).cmp(&gentleness(*a))))
         .unwrap_or((Approach::Educational, 0.0));
     Recommendation {
         approach,
-        reasons: reasons(approach, detection),
-        scores: scores.iter().map(|(a, v)| (a.as_str().to_string(), round2(*v))).collect(),
+        reasons: reasons(approach, detection, imminent),
+        scores: scores.iter().map(|(a, v)| (a.as_str().to_string(), round_unit(*v))).collect(),
     }
 }
 
-fn reasons(approach: Approach, detection: &Detection) -> Vec<String> {
+fn reasons(approach: Approach, detection: &Detection, imminent: Option<i64>) -> Vec<String> {
     let because =
         |kind: SignalKind, meaning: &str| detection.signal(kind).map(|sig| format!("{}: {meaning}", sig.summary));
     let found: Vec<String> = match approach {
         Approach::ProblemSolving => vec![
             because(SignalKind::SeatLimit, "they are hitting a limit"),
             because(SignalKind::ApiLimit, "they are hitting a limit"),
-            days_to_limit(detection)
-                .filter(|d| *d <= IMMINENT_DAYS)
-                .and_then(|d| because(SignalKind::GrowthTrend, &format!("a limit is {d} days away at this pace"))),
+            imminent.and_then(|d| because(SignalKind::GrowthTrend, &format!("a limit is {d} days away at this pace"))),
         ],
         Approach::Proactive => vec![
             because(SignalKind::GrowthTrend, "their growth is heading for a limit"),

@@ -33,7 +33,7 @@ pub struct Renderer {
 
 /// A run of text in the HTML: plain, bold, or a link.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Segment {
+struct Segment {
     pub text: String,
     pub href: Option<String>,
     pub bold: bool,
@@ -41,7 +41,7 @@ pub struct Segment {
 
 /// A paragraph (lines) or a list (items), each a line of segments.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Block {
+struct Block {
     pub kind: &'static str,
     pub items: Vec<Vec<Segment>>,
     /// The text has a blank line after this block.
@@ -197,7 +197,7 @@ impl Renderer {
     }
 
     /// Paragraphs split on blank lines; within one, runs of lines starting with "- " are lists.
-    pub fn blocks(&self, text: &str) -> Vec<Block> {
+    fn blocks(&self, text: &str) -> Vec<Block> {
         let mut blocks: Vec<Block> = Vec::new();
         for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
             for line in paragraph.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -222,6 +222,6 @@ impl Renderer {
 }
 
 /// One line, single spaces, no control characters.
-pub fn single_line(s: &str) -> String {
+fn single_line(s: &str) -> String {
     s.split(|c: char| c.is_whitespace() || c.is_control()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }

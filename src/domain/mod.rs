@@ -29,6 +29,11 @@ pub fn humanize_key(key: &str) -> String {
     }
 }
 
+/// Clamps to 0..1 and rounds to two decimals, so that stored and served strengths and scores are stable.
+pub fn round_unit(x: f64) -> f64 {
+    (x.clamp(0.0, 1.0) * 100.0).round() / 100.0
+}
+
 /// Formats a whole number with thousands separators: `1000000` → `1,000,000`.
 pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

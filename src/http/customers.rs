@@ -5,13 +5,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Auth;
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::AppState;
 use crate::context::ExpansionContext;
-use crate::domain::{Contact, Customer};
+use crate::domain::{Contact, Customer, CustomerId};
 use crate::services::{self, Lookup};
 use crate::store::{CustomerRecord, CustomerSummary, Workspace};
 
@@ -76,13 +77,46 @@ pub(super) async fn resolve_record(state: &AppState, ws: &Workspace, key: &str) 
     found(key, services::find_customer_record(&state.store, ws, key).await?, |r| &r.customer)
 }
 
+/// One customer as the API shows it: team members and plan by their keys, with the contacts.
 #[derive(Serialize, ToSchema)]
 pub struct CustomerView {
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub customer: serde_json::Value,
+    #[schema(value_type = String, example = "cus_1")]
+    pub id: CustomerId,
+    pub external_id: String,
+    pub name: String,
+    /// Plan key.
+    pub plan: String,
+    pub seats_purchased: i64,
+    pub arr: i64,
+    pub renewal_date: Option<Date>,
+    pub health_score: Option<i64>,
+    pub industry: Option<String>,
+    /// Email of the customer's CSM.
+    pub csm: Option<String>,
+    /// Email of the customer's Account Executive.
+    pub ae: Option<String>,
     #[schema(value_type = Vec<Object>)]
     pub contacts: Vec<Contact>,
+}
+
+impl From<CustomerRecord> for CustomerView {
+    fn from(r: CustomerRecord) -> Self {
+        let c = r.customer;
+        CustomerView {
+            id: c.id,
+            external_id: c.external_id,
+            name: c.name,
+            plan: c.plan_key,
+            seats_purchased: c.seats_purchased,
+            arr: c.arr,
+            renewal_date: c.renewal_date,
+            health_score: c.health_score,
+            industry: c.industry,
+            csm: c.csm_email,
+            ae: c.ae_email,
+            contacts: r.contacts,
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/customers/{id}", tag = "customers",
@@ -94,17 +128,7 @@ pub async fn get_one(
     auth: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CustomerView>> {
-    let record = resolve_record(&state, &auth.0.workspace, &id).await?;
-    let mut value = serde_json::to_value(&record.customer).map_err(anyhow::Error::from)?;
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("plan".into(), json!(record.customer.plan_key));
-        obj.remove("plan_key");
-        obj.insert("csm".into(), json!(record.customer.csm_email));
-        obj.remove("csm_email");
-        obj.insert("ae".into(), json!(record.customer.ae_email));
-        obj.remove("ae_email");
-    }
-    Ok(Json(CustomerView { customer: value, contacts: record.contacts }))
+    Ok(Json(resolve_record(&state, &auth.0.workspace, &id).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/customers/{id}/expansion-context", tag = "customers",

@@ -391,7 +391,7 @@ pub async fn run(
     check_customers(&staged, &mut checked, &Refs { plans: &catalog, members: &members }, &mut e);
 
     let mut tx = store.begin_import(ws, now).await?;
-    let mut ids = tx.customer_ids().await?;
+    let mut ids = tx.external_ids().await?;
     // Every customer the import names counts as known, valid or not: its own problems are reported once.
     let known: HashSet<String> =
         ids.keys().cloned().chain(staged.customers.iter().map(|(_, c)| c.external_id.trim().to_string())).collect();

@@ -69,10 +69,5 @@ pub fn detect(snapshot: &Snapshot<'_>) -> Detection {
     Detection { signals, opportunity, ae_involvement }
 }
 
-/// Rounds to two decimals so that stored and served strengths are stable.
-pub(crate) fn round2(x: f64) -> f64 {
-    (x.clamp(0.0, 1.0) * 100.0).round() / 100.0
-}
-
 #[cfg(test)]
 mod tests;

@@ -152,7 +152,7 @@ pub trait ImportTx: Send {
     /// Recomputes the stored usage summaries of these customers from their usage rows.
     async fn refresh_usage_summaries(&mut self, ids: &[CustomerId]) -> Result<()>;
     /// External ids of the workspace's customers with their ids (to resolve references of CSV files).
-    async fn customer_ids(&mut self) -> Result<HashMap<String, CustomerId>>;
+    async fn external_ids(&mut self) -> Result<HashMap<String, CustomerId>>;
     async fn commit(self: Box<Self>) -> Result<()>;
 }
 
@@ -180,10 +180,8 @@ pub trait Store: Send + Sync {
 
     /// Customers whose name or external id contains `query` (case-insensitive), by name.
     async fn search_customers(&self, ws: &Workspace, query: &str, limit: i64) -> Result<Vec<CustomerSummary>>;
-    /// Customers whose internal id, external id or name (case-insensitive) is exactly `key`.
-    async fn customers_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<Customer>>;
     async fn customer_record(&self, ws: &Workspace, id: CustomerId) -> Result<Option<CustomerRecord>>;
-    /// The records of [`Store::customers_matching`], in one round trip.
+    /// The records of the customers whose internal id, external id or name (case-insensitive) is exactly `key`.
     async fn customer_records_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<CustomerRecord>>;
 
     async fn begin_import(&self, ws: &Workspace, now: OffsetDateTime) -> Result<Box<dyn ImportTx>>;

@@ -25,7 +25,7 @@ macro_rules! impl_store {
             NewMember, OpportunityRow, Principal, Result, Store, Workspace,
         };
         use crate::domain::{
-            Approach, Contact, Customer, CustomerId, Detection, Draft, DraftId, NewDraft, TemplateOverride, Feature, FeatureRequest, Milestone, OpportunityId, Plan,
+            Approach, Contact, CustomerId, Detection, Draft, DraftId, NewDraft, TemplateOverride, Feature, FeatureRequest, Milestone, OpportunityId, Plan,
             TeamMember, UsageDay,
         };
 
@@ -317,7 +317,7 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn customer_ids(&mut self) -> Result<HashMap<String, CustomerId>> {
+            async fn external_ids(&mut self) -> Result<HashMap<String, CustomerId>> {
                 let rows: Vec<(i64, String)> =
                     sqlx::query_as("SELECT id, external_id FROM customers WHERE workspace_id = $1")
                         .bind(self.ws)
@@ -506,20 +506,6 @@ macro_rules! impl_store {
                         renewal_date: r.renewal_date,
                     })
                     .collect())
-            }
-
-            async fn customers_matching(&self, ws: &Workspace, key: &str) -> Result<Vec<Customer>> {
-                let id = key.parse::<CustomerId>().map_or(-1, |id| id.0);
-                let rows: Vec<CustomerRow> = sqlx::query_as(&format!(
-                    "SELECT {QUALIFIED_CUSTOMER_COLUMNS} FROM customers c WHERE c.workspace_id = $1 AND {MATCHING_IDS} \
-                     ORDER BY c.name, c.id"
-                ))
-                .bind(ws.id)
-                .bind(id)
-                .bind(key.trim())
-                .fetch_all(self.reader())
-                .await?;
-                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn customer_record(&self, ws: &Workspace, id: CustomerId) -> Result<Option<CustomerRecord>> {

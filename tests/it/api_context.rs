@@ -226,6 +226,27 @@ async fn search_finds_customers_by_part_of_a_name() {
     let bad = app.get("/api/customers?limit=0", &token).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let one = app.get("/api/customers/acme", &token).await;
+    let mut keys: Vec<&String> = one.body.as_object().unwrap().keys().collect();
+    keys.sort();
+    let expected = [
+        "ae",
+        "arr",
+        "contacts",
+        "csm",
+        "external_id",
+        "health_score",
+        "id",
+        "industry",
+        "name",
+        "plan",
+        "renewal_date",
+        "seats_purchased",
+    ];
+    assert_eq!(keys, expected);
+    assert_eq!(
+        (one.body["csm"].as_str(), one.body["ae"].as_str()),
+        (Some("sarah@vendor.example"), Some("mike@vendor.example"))
+    );
     assert_eq!(one.body["name"], "Acme Corp");
     assert_eq!(one.body["plan"], "professional");
     assert_eq!(one.body["contacts"][0]["email"], "jennifer@acme.example");

@@ -216,3 +216,27 @@ async fn golden_emails() {
         insta::assert_snapshot!(name, format!("Subject: {}\n\n{}", e.subject, e.text));
     }
 }
+
+#[tokio::test]
+async fn demo_contexts_without_a_database_match_the_stored_ones() {
+    let (app, catalog) = demo().await;
+    let (pure, plans, _) = overture::demo::contexts(NOW.date());
+    assert_eq!(pure.len(), 25);
+    assert_eq!(plans, catalog.plans);
+    for p in pure {
+        let stored = context(&app, &catalog, &p.customer.external_id).await;
+        let at = &p.customer.name;
+        assert_eq!(p.customer, stored.customer, "{at}");
+        assert_eq!((&p.contact, &p.csm, &p.ae), (&stored.contact, &stored.csm, &stored.ae), "{at}");
+        assert_eq!(
+            (&p.usage, &p.feature_requests, &p.signals),
+            (&stored.usage, &stored.feature_requests, &stored.signals),
+            "{at}"
+        );
+        assert_eq!(p.recommendation, stored.recommendation, "{at}");
+        let path = |c: &ExpansionContext| {
+            c.opportunity.as_ref().map(|o| (o.kind, o.target_plan.key.clone(), o.seats, o.annual_value))
+        };
+        assert_eq!(path(&p), path(&stored), "{at}");
+    }
+}

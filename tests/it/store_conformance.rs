@@ -140,8 +140,8 @@ async fn workspaces_do_not_see_each_other() {
     assert_ne!(in_a, in_b);
     assert!(db.store.customer_record(&a, in_b).await.unwrap().is_none());
     assert!(db.store.customer_record(&a, in_a).await.unwrap().is_some());
-    assert!(db.store.customers_matching(&a, &in_b.to_string()).await.unwrap().is_empty());
-    assert_eq!(db.store.customers_matching(&b, "same").await.unwrap()[0].id, in_b);
+    assert!(db.store.customer_records_matching(&a, &in_b.to_string()).await.unwrap().is_empty());
+    assert_eq!(db.store.customer_records_matching(&b, "same").await.unwrap()[0].customer.id, in_b);
     assert_eq!(db.store.customer_ids(&b).await.unwrap(), [in_b]);
     let only_b = db.store.detection_inputs(&b, &[in_a, in_b]).await.unwrap();
     assert_eq!(only_b.iter().map(|i| i.customer.id).collect::<Vec<_>>(), [in_b]);
