@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
@@ -10,6 +11,7 @@ use time::OffsetDateTime;
 
 use overture::clock::Clock;
 use overture::compose::{ComposeError, Composer};
+use overture::delivery::{self, gmail, GmailConfig, MailSetting, Worker, WorkerSettings};
 use overture::domain::{group_thousands, Approach, Customer, Draft, Tone};
 use overture::import::{self, ImportFailure, Staged};
 use overture::services::{self, Catalog, DraftError, DraftRequest, Lookup};
@@ -39,6 +41,44 @@ pub struct Settings {
     /// Base URL of tracking links (default: http:// + the bind address).
     #[arg(long, env = "OVERTURE_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    #[command(flatten)]
+    pub outbox: OutboxArgs,
+    #[command(flatten)]
+    pub gmail: GmailArgs,
+}
+
+#[derive(Args)]
+pub struct OutboxArgs {
+    /// Messages this process delivers at once; 0 leaves delivery to other processes.
+    #[arg(long, env = "OVERTURE_OUTBOX_CONCURRENCY", default_value_t = 16, global = true)]
+    pub outbox_concurrency: usize,
+    /// Seconds a claimed delivery is this process's before another may take it over.
+    #[arg(long, env = "OVERTURE_OUTBOX_LEASE_SECS", default_value_t = 60, global = true)]
+    pub outbox_lease_secs: u64,
+    /// Attempts before a temporary failure is recorded as permanent.
+    #[arg(long, env = "OVERTURE_OUTBOX_MAX_ATTEMPTS", default_value_t = 8, global = true)]
+    pub outbox_max_attempts: i64,
+    /// Seconds before the first retry (doubling each time, with jitter, up to an hour).
+    #[arg(long, env = "OVERTURE_OUTBOX_BACKOFF_SECS", default_value_t = 2.0, global = true)]
+    pub outbox_backoff_secs: f64,
+}
+
+#[derive(Args)]
+pub struct GmailArgs {
+    /// OAuth client id of the Google Cloud project (enables Gmail).
+    #[arg(long, env = "OVERTURE_GMAIL_CLIENT_ID", global = true)]
+    pub gmail_client_id: Option<String>,
+    #[arg(long, env = "OVERTURE_GMAIL_CLIENT_SECRET", global = true, hide_env_values = true)]
+    pub gmail_client_secret: Option<String>,
+    /// 32 random bytes as hex: encrypts stored Gmail refresh tokens.
+    #[arg(long, env = "OVERTURE_SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+    #[arg(long, env = "OVERTURE_GMAIL_AUTH_URL", default_value = gmail::DEFAULT_AUTH_URL, global = true)]
+    pub gmail_auth_url: String,
+    #[arg(long, env = "OVERTURE_GMAIL_TOKEN_URL", default_value = gmail::DEFAULT_TOKEN_URL, global = true)]
+    pub gmail_token_url: String,
+    #[arg(long, env = "OVERTURE_GMAIL_API_URL", default_value = gmail::DEFAULT_API_URL, global = true)]
+    pub gmail_api_url: String,
 }
 
 #[derive(Args)]
@@ -163,6 +203,7 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
                 "Try: curl -H 'Authorization: Bearer {token}' http://{}/api/customers/acme/expansion-context",
                 settings.bind
             );
+            println!("Approved emails are delivered by {} (set OVERTURE_MAIL to change).", settings.mail);
             serve(store, settings, clock).await
         }
         Command::Import { files, workspace } => {
@@ -377,15 +418,63 @@ fn truncate(s: &str, width: usize) -> String {
     }
 }
 
+/// The Gmail settings, when a client id is given; an input error when they are incomplete.
+fn gmail_config(settings: &Settings) -> CliResult<Option<GmailConfig>> {
+    let g = &settings.gmail;
+    let Some(client_id) = g.gmail_client_id.clone().filter(|c| !c.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let client_secret = g.gmail_client_secret.clone().ok_or_else(|| {
+        CliError::Input("OVERTURE_GMAIL_CLIENT_SECRET is required with OVERTURE_GMAIL_CLIENT_ID".into())
+    })?;
+    let key = g.secret_key.as_deref().ok_or_else(|| {
+        CliError::Input("OVERTURE_SECRET_KEY (64 hex digits, e.g. `openssl rand -hex 32`) is required for Gmail".into())
+    })?;
+    let secrets = gmail::SecretBox::from_setting(key).map_err(CliError::Input)?;
+    let public = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
+    Ok(Some(GmailConfig {
+        client_id,
+        client_secret,
+        auth_url: g.gmail_auth_url.clone(),
+        token_url: g.gmail_token_url.clone(),
+        api_url: g.gmail_api_url.trim_end_matches('/').to_string(),
+        redirect_url: format!("{}/api/gmail/callback", public.trim_end_matches('/')),
+        secrets,
+    }))
+}
+
 async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliResult {
+    let mail: MailSetting =
+        settings.mail.parse().map_err(|e| CliError::Input(format!("--mail / OVERTURE_MAIL: {e}")))?;
+    let gmail = gmail_config(settings)?;
+    let transport =
+        delivery::transport(&mail, &store, gmail.clone()).await.map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let o = &settings.outbox;
+    let worker_settings = WorkerSettings {
+        concurrency: o.outbox_concurrency,
+        lease: Duration::from_secs(o.outbox_lease_secs.max(1)),
+        max_attempts: o.outbox_max_attempts.max(1),
+        backoff: Duration::from_secs_f64(o.outbox_backoff_secs.clamp(0.01, 3600.0)),
+        ..WorkerSettings::default()
+    };
+    let worker = Worker::new(store.clone(), transport, clock, worker_settings);
+    let options = http::Options { outbox: Some(worker.waker()), gmail };
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
         .map_err(|e| CliError::Input(format!("cannot listen on {}: {e}", settings.bind)))?;
-    tracing::info!(address = %settings.bind, backend = store.backend(), "Overture is listening");
-    axum::serve(listener, http::app(store, clock)?)
+    tracing::info!(address = %settings.bind, backend = store.backend(), %mail, "Overture is listening");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let outbox = tokio::spawn(worker.run(stopped));
+    let served = axum::serve(listener, http::app_with(store, clock, options)?)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
+    // The worker finishes the messages in flight (or gives them back) before the process ends.
+    let _ = stop.send(true);
+    if let Err(e) = outbox.await {
+        tracing::error!(error = ?e, "the outbox worker stopped abnormally");
+    }
+    served?;
     Ok(())
 }
 

@@ -5,11 +5,13 @@
 pub mod clock;
 pub mod compose;
 pub mod context;
+pub mod delivery;
 pub mod demo;
 pub mod detection;
 pub mod domain;
 pub mod http;
 pub mod import;
+pub mod lifecycle;
 pub mod services;
 pub mod signals;
 pub mod store;

@@ -130,9 +130,66 @@ pub struct Draft {
     pub sent_at: Option<OffsetDateTime>,
     pub message_id: Option<String>,
     pub error: Option<String>,
+    /// Goes up by one with every edit; an approval names the revision it approves.
+    pub revision: i64,
+    /// Who pressed Send, when, and on which revision.
+    pub approved_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub approved_at: Option<OffsetDateTime>,
+    pub approved_revision: Option<i64>,
+    /// The Gmail thread of the sent message (Gmail transport only), for reply detection.
+    pub thread_id: Option<String>,
     /// The facts the text may quote, to check it again after an edit.
     #[serde(skip)]
     pub facts: Vec<Fact>,
+}
+
+impl Draft {
+    /// Whether the checks found something a person must acknowledge before sending.
+    pub fn has_warnings(&self) -> bool {
+        !self.checks.grounding.ungrounded.is_empty() || !self.checks.pushiness.findings.is_empty()
+    }
+
+    /// Only a draft that was never queued (or whose delivery failed) can still change.
+    pub fn is_editable(&self) -> bool {
+        matches!(self.status, DraftStatus::Draft | DraftStatus::Failed)
+    }
+}
+
+/// A new wording of a draft: what an edit stores as the next revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftEdit {
+    pub approach: Approach,
+    pub tone: Tone,
+    pub cc: Vec<Mailbox>,
+    pub cc_ae: bool,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub checks: Checks,
+    pub facts: Vec<Fact>,
+}
+
+/// One stored version of a draft's wording.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DraftRevision {
+    pub revision: i64,
+    pub approach: Approach,
+    pub tone: Tone,
+    pub cc: Vec<Mailbox>,
+    pub subject: String,
+    pub text: String,
+    pub checks: Checks,
+    /// The team member's email (none when made from the command line).
+    pub edited_by: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// True when a header value (name, subject, address) holds no CR, LF or NUL: such a value could
+/// otherwise end the header and start another (header injection).
+pub fn header_safe(value: &str) -> bool {
+    !value.contains(['\r', '\n', '\0'])
 }
 
 /// A draft about to be stored.

@@ -1,6 +1,7 @@
 //! Plain types and rules of the product. No I/O, no clock: callers pass `now`.
 
 mod approach;
+mod audit;
 mod catalog;
 mod customer;
 mod draft;
@@ -9,11 +10,12 @@ mod signal;
 mod usage;
 
 pub use approach::{Approach, Tone};
+pub use audit::{AuditAction, AuditEntry};
 pub use catalog::{Feature, Plan};
 pub use customer::{Contact, Customer, FeatureRequest, Milestone, Role, TeamMember};
 pub use draft::{
-    Checks, Draft, DraftStatus, Fact, Finding, GroundedFigure, Grounding, Mailbox, NewDraft, Pushiness,
-    TemplateOverride,
+    header_safe, Checks, Draft, DraftEdit, DraftRevision, DraftStatus, Fact, Finding, GroundedFigure, Grounding,
+    Mailbox, NewDraft, Pushiness, TemplateOverride,
 };
 pub use ids::{CustomerId, DraftId, OpportunityId, ParseIdError};
 pub use signal::{AeInvolvement, Detection, OpportunityKind, ProposedOpportunity, Signal, SignalKind};

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
 use super::AppState;
-use crate::domain::{Customer, Role};
+use crate::domain::Role;
 use crate::store::Principal;
 
 const TOKEN_PREFIX: &str = "ovt_";
@@ -39,12 +39,6 @@ impl Auth {
                 self.0.member.role
             )))
         }
-    }
-
-    /// Admins and the customer's own CSM may act on a customer's behalf.
-    pub fn may_act_for(&self, customer: &Customer) -> bool {
-        let m = &self.0.member;
-        m.role == Role::Admin || (m.role == Role::Csm && customer.csm_email.as_deref() == Some(m.email.as_str()))
     }
 }
 

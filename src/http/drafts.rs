@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,7 +13,8 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::AppState;
 use crate::compose::ComposeError;
 use crate::context::ExpansionContext;
-use crate::domain::{Approach, Draft, DraftId, Role, Tone};
+use crate::domain::{Approach, Draft, DraftId, DraftRevision, Role, Tone};
+use crate::lifecycle::{self, DraftPatch, LifecycleError, SendRequest};
 use crate::services::{self, DraftError, DraftRequest};
 
 /// Every field is optional: the recommended approach, a soft tone and the main contact by default.
@@ -121,4 +122,187 @@ pub async fn get_one(State(state): State<AppState>, auth: Auth, Path(id): Path<S
     let draft_id: DraftId = id.parse().map_err(|_| not_found())?;
     let draft = state.store.draft(&auth.0.workspace, draft_id).await?.ok_or_else(not_found)?;
     Ok(Json(draft))
+}
+
+impl From<LifecycleError> for ApiError {
+    fn from(e: LifecycleError) -> Self {
+        let message = e.to_string();
+        match e {
+            LifecycleError::NotFound(id) => ApiError::not_found(&format!("Draft `{id}`")),
+            LifecycleError::Forbidden(m) => ApiError::forbidden(m),
+            LifecycleError::NotEditable(d) => ApiError::new(StatusCode::CONFLICT, "draft_not_editable", message)
+                .with_details(serde_json::json!({"status": d.status})),
+            LifecycleError::Stale { current, .. } => ApiError::new(StatusCode::CONFLICT, "stale_revision", message)
+                .with_details(serde_json::json!({"revision": current})),
+            LifecycleError::Invalid(code, m) => ApiError::unprocessable(code, m),
+            LifecycleError::Warnings(d) => ApiError::new(StatusCode::CONFLICT, "unacknowledged_warnings", message)
+                .with_details(serde_json::json!({
+                    "findings": d.checks.pushiness.findings,
+                    "ungrounded": d.checks.grounding.ungrounded,
+                    "revision": d.revision,
+                })),
+            LifecycleError::KeyReused(_) => ApiError::unprocessable("idempotency_key_reused", message),
+            LifecycleError::Draft(e) => e.into(),
+        }
+    }
+}
+
+fn draft_id(id: &str) -> ApiResult<DraftId> {
+    id.parse().map_err(|_| ApiError::not_found(&format!("Draft `{id}`")))
+}
+
+/// Every field is optional; only those given change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftPatchBody {
+    subject: Option<String>,
+    text: Option<String>,
+    /// Copy in the customer's Account Executive (422 `no_ae` if it has none).
+    cc_ae: Option<bool>,
+    /// A new approach or tone without new wording composes the email again that way.
+    approach: Option<String>,
+    tone: Option<String>,
+    /// The revision you edited; 409 `stale_revision` if the draft has moved on.
+    revision: Option<i64>,
+}
+
+fn parse_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> ApiResult<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("The body is not valid JSON: {e}"))
+        } else {
+            ApiError::unprocessable("invalid_body", format!("The body does not have the expected fields: {e}"))
+        }
+    })
+}
+
+#[utoipa::path(patch, path = "/api/drafts/{id}", tag = "drafts",
+    params(("id" = String, Path, description = "Draft id (drf_1)")),
+    request_body(content = DraftPatchBody, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses((status = 200, body = Draft), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "draft_not_editable, stale_revision", body = ErrorBody),
+              (status = 422, description = "invalid_subject, invalid_text, invalid_approach, invalid_tone, no_ae", body = ErrorBody)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Draft>> {
+    let id = draft_id(&id)?;
+    let body: DraftPatchBody = parse_json(&body)?;
+    let patch = DraftPatch {
+        subject: body.subject,
+        text: body.text,
+        cc_ae: body.cc_ae,
+        approach: body
+            .approach
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|m| ApiError::unprocessable("invalid_approach", m))?,
+        tone: body
+            .tone
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|m| ApiError::unprocessable("invalid_tone", m))?,
+        revision: body.revision,
+    };
+    let ws = &auth.0.workspace;
+    let catalog = state.catalogs.get(&state.store, ws).await?;
+    let draft =
+        lifecycle::edit(&state.store, &state.composer, &catalog, ws, &auth.0.member, id, patch, state.clock.now())
+            .await?;
+    Ok(Json(draft))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendBody {
+    /// Required (true) when the checks found ungrounded figures or pushy phrases.
+    #[serde(default)]
+    acknowledge_warnings: bool,
+    /// The revision you approve; 409 `stale_revision` if the draft has changed since.
+    revision: Option<i64>,
+}
+
+/// Longest accepted `Idempotency-Key`.
+const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+#[utoipa::path(post, path = "/api/drafts/{id}/send", tag = "drafts",
+    params(("id" = String, Path, description = "Draft id (drf_1)"),
+           ("Idempotency-Key" = Option<String>, Header, description = "Retrying with the same key never sends twice")),
+    request_body(content = SendBody, content_type = "application/json"),
+    security(("bearer" = [])),
+    responses((status = 202, description = "Queued (or already queued or sent: nothing new is queued)", body = Draft),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "unacknowledged_warnings (with findings), stale_revision, draft_not_editable", body = ErrorBody),
+              (status = 422, description = "idempotency_key_reused, invalid_idempotency_key", body = ErrorBody)))]
+pub async fn send(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, Json<Draft>)> {
+    let id = draft_id(&id)?;
+    let body: SendBody = parse_json(&body)?;
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let v = v.to_str().ok().map(str::trim).filter(|v| !v.is_empty() && v.len() <= MAX_IDEMPOTENCY_KEY);
+            Some(
+                v.ok_or_else(|| {
+                    ApiError::unprocessable(
+                        "invalid_idempotency_key",
+                        format!("Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"),
+                    )
+                })?
+                .to_string(),
+            )
+        }
+    };
+    let ws = &auth.0.workspace;
+    let catalog = state.catalogs.get(&state.store, ws).await?;
+    let request =
+        SendRequest { acknowledge_warnings: body.acknowledge_warnings, revision: body.revision, idempotency_key: key };
+    let run_at = time::OffsetDateTime::now_utc();
+    let (draft, queued) =
+        lifecycle::approve(&state.store, &catalog, ws, &auth.0.member, id, request, state.clock.now(), run_at).await?;
+    if queued {
+        state.outbox.notify_one();
+    }
+    Ok((StatusCode::ACCEPTED, Json(draft)))
+}
+
+#[utoipa::path(post, path = "/api/drafts/{id}/discard", tag = "drafts",
+    params(("id" = String, Path, description = "Draft id (drf_1)")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Draft), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "draft_not_editable: it was queued or sent", body = ErrorBody)))]
+pub async fn discard(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Draft>> {
+    let id = draft_id(&id)?;
+    let draft = lifecycle::discard(&state.store, &auth.0.workspace, &auth.0.member, id, state.clock.now()).await?;
+    Ok(Json(draft))
+}
+
+#[utoipa::path(get, path = "/api/drafts/{id}/revisions", tag = "drafts",
+    params(("id" = String, Path, description = "Draft id (drf_1)")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<DraftRevision>), (status = 404, body = ErrorBody)))]
+pub async fn revisions(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<DraftRevision>>> {
+    let draft_id = draft_id(&id)?;
+    let revisions = state.store.draft_revisions(&auth.0.workspace, draft_id).await?;
+    if revisions.is_empty() {
+        return Err(ApiError::not_found(&format!("Draft `{id}`")));
+    }
+    Ok(Json(revisions))
 }

@@ -1,10 +1,12 @@
 //! The HTTP API (CONTRACT §3): one file per resource. The router and the OpenAPI document are built
 //! together from the same route list, so the published spec cannot drift from what is served.
 
+mod audit;
 pub mod auth;
 mod customers;
 mod drafts;
 pub mod error;
+mod gmail;
 mod import;
 mod json;
 mod meta;
@@ -20,6 +22,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::sync::Notify;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
@@ -28,6 +31,7 @@ use utoipa_axum::routes;
 
 use crate::clock::Clock;
 use crate::compose::Composer;
+use crate::delivery::GmailConfig;
 use crate::services::CatalogCache;
 use crate::store::Store;
 use error::ApiError;
@@ -43,7 +47,20 @@ pub struct AppState {
     pub catalogs: Arc<CatalogCache>,
     pub composer: Arc<Composer>,
     pub metrics: PrometheusHandle,
+    /// Wakes this process's outbox worker when a draft is approved.
+    pub outbox: Arc<Notify>,
+    pub gmail: Option<Arc<GmailConfig>>,
+    pub http: reqwest::Client,
     openapi: Arc<String>,
+}
+
+/// What `serve` wires in beside the store and clock.
+#[derive(Clone, Default)]
+pub struct Options {
+    /// The outbox worker's waker (none: approvals wait for the worker's next poll).
+    pub outbox: Option<Arc<Notify>>,
+    /// Set when Gmail is configured (connect and callback answer 409/400 otherwise).
+    pub gmail: Option<GmailConfig>,
 }
 
 #[derive(OpenApi)]
@@ -74,7 +91,13 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::get_one))
         .routes(routes!(customers::expansion_context))
         .routes(routes!(drafts::upsell_intro))
-        .routes(routes!(drafts::get_one))
+        .routes(routes!(drafts::get_one, drafts::patch))
+        .routes(routes!(drafts::send))
+        .routes(routes!(drafts::discard))
+        .routes(routes!(drafts::revisions))
+        .routes(routes!(audit::list))
+        .routes(routes!(gmail::connect))
+        .routes(routes!(gmail::callback))
         .routes(routes!(templates::get_one, templates::put, templates::reset))
         .routes(routes!(opportunities::list))
         .routes(routes!(import::import_bundle))
@@ -128,10 +151,25 @@ async fn method_not_allowed() -> ApiError {
 
 /// The whole application: API, spec, metrics. Fails only if the built-in templates do not compile.
 pub fn app(store: Arc<dyn Store>, clock: Clock) -> anyhow::Result<Router> {
+    app_with(store, clock, Options::default())
+}
+
+/// The application with the outbox waker and Gmail settings of `serve`.
+pub fn app_with(store: Arc<dyn Store>, clock: Clock, options: Options) -> anyhow::Result<Router> {
     let (router, spec) = api_router().split_for_parts();
     let openapi = Arc::new(spec.to_pretty_json()?);
     let composer = Arc::new(Composer::new()?);
-    let state = AppState { store, clock, catalogs: Arc::default(), composer, metrics: prometheus(), openapi };
+    let state = AppState {
+        store,
+        clock,
+        catalogs: Arc::default(),
+        composer,
+        metrics: prometheus(),
+        outbox: options.outbox.unwrap_or_default(),
+        gmail: options.gmail.map(Arc::new),
+        http: crate::delivery::gmail::http_client(),
+        openapi,
+    };
     Ok(router
         .route("/api/openapi.json", axum::routing::get(meta::openapi))
         .fallback(not_found)

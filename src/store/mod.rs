@@ -16,8 +16,9 @@ use time::{Date, OffsetDateTime};
 
 use crate::context::StoredOpportunity;
 use crate::domain::{
-    Approach, Contact, Customer, CustomerId, Detection, Draft, DraftId, Feature, FeatureRequest, Milestone, NewDraft,
-    OpportunityId, Plan, Role, TeamMember, TemplateOverride, UsageDay, UsageSummary,
+    Approach, AuditAction, AuditEntry, Contact, Customer, CustomerId, Detection, Draft, DraftEdit, DraftId,
+    DraftRevision, Feature, FeatureRequest, Milestone, NewDraft, OpportunityId, Plan, Role, TeamMember,
+    TemplateOverride, UsageDay, UsageSummary,
 };
 
 pub use postgres::PostgresStore;
@@ -113,7 +114,11 @@ pub struct OpportunityRow {
     pub status: String,
     pub main_signal: Option<String>,
     pub ae_recommended: bool,
+    /// The approach of the introduction that was sent.
     pub approach: Option<String>,
+    /// The draft that was sent as the introduction.
+    #[schema(value_type = Option<String>, example = "drf_1")]
+    pub draft_id: Option<DraftId>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub intro_sent_at: Option<OffsetDateTime>,
     pub intro_response: Option<String>,
@@ -134,6 +139,83 @@ pub struct CustomerSummary {
     pub seats_purchased: i64,
     pub health_score: Option<i64>,
     pub renewal_date: Option<Date>,
+}
+
+/// The kind of job that delivers an approved draft (its payload: `{"draft_id": N}`).
+pub const SEND_DRAFT: &str = "send_draft";
+
+/// Work for the background worker, enqueued in the transaction of the change that causes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewJob {
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// At most one job per key ever exists: enqueuing a key again re-arms the job that has it.
+    pub dedupe_key: String,
+}
+
+/// A claimed job. `attempts` (counting this one) doubles as the lease's fencing token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: i64,
+    pub workspace_id: Option<i64>,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub attempts: i64,
+}
+
+/// A person pressing Send on one revision of a draft.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approval {
+    pub draft_id: DraftId,
+    /// The revision whose checks the approver saw; the approval fails if the draft has moved on.
+    pub revision: i64,
+    pub approver: i64,
+    pub idempotency_key: Option<String>,
+    /// Fixed now, before any delivery attempt, so that a retry is recognisable.
+    pub message_id: String,
+    /// The send job and any notices that go with it.
+    pub jobs: Vec<NewJob>,
+    /// When the jobs may run (wall-clock time, even when `OVERTURE_NOW` fixes the business clock).
+    pub run_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Approved {
+    /// Queued by this call.
+    Queued(Draft),
+    /// Already approved earlier (a repeated call or Idempotency-Key): nothing new is queued.
+    Already(Draft),
+    /// The Idempotency-Key was used for another draft.
+    KeyUsedFor(DraftId),
+    /// The draft changed (edited, discarded) since the approver looked at it.
+    Changed(Draft),
+    NotFound,
+}
+
+/// What a transport reports about a delivered message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Delivery {
+    /// The Gmail thread, when sent through Gmail.
+    pub thread_id: Option<String>,
+}
+
+/// A pending OAuth authorization: who asked, and the PKCE verifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuthState {
+    pub member_id: i64,
+    pub workspace_id: i64,
+    pub email: String,
+    pub verifier: String,
+}
+
+/// A CSM's connected Gmail mailbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GmailConnection {
+    pub member_id: i64,
+    pub email: String,
+    /// Encrypted; see `delivery::gmail`.
+    pub refresh_token: String,
+    pub status: String,
 }
 
 /// The writes of one import, all in one transaction: dropped without `commit`, nothing is kept.
@@ -197,8 +279,65 @@ pub trait Store: Send + Sync {
     ) -> Result<DetectionCounts>;
     async fn opportunities(&self, ws: &Workspace, status: Option<&str>) -> Result<Vec<OpportunityRow>>;
 
+    /// Stores a draft as revision 1 and logs its creation.
     async fn create_draft(&self, ws: &Workspace, draft: &NewDraft, now: OffsetDateTime) -> Result<Draft>;
     async fn draft(&self, ws: &Workspace, id: DraftId) -> Result<Option<Draft>>;
+    /// Stores `edit` as the next revision if the draft is still editable at `revision`; `None` otherwise.
+    async fn update_draft(
+        &self,
+        ws: &Workspace,
+        id: DraftId,
+        revision: i64,
+        edit: &DraftEdit,
+        by: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<Option<Draft>>;
+    async fn draft_revisions(&self, ws: &Workspace, id: DraftId) -> Result<Vec<DraftRevision>>;
+    /// Records the approval and enqueues its jobs in one transaction.
+    async fn approve_draft(&self, ws: &Workspace, approval: &Approval, now: OffsetDateTime) -> Result<Approved>;
+    /// Discards a draft that is still editable; `None` if it is not (any more).
+    async fn discard_draft(&self, ws: &Workspace, id: DraftId, by: i64, now: OffsetDateTime) -> Result<Option<Draft>>;
+
+    /// The newest entries first, those with an id below `before` when given.
+    async fn audit_log(&self, ws: &Workspace, limit: i64, before: Option<i64>) -> Result<Vec<AuditEntry>>;
+
+    async fn workspace_by_id(&self, id: i64) -> Result<Option<Workspace>>;
+    /// Leases up to `limit` jobs that are due (or whose lease ran out) until `lease_until`.
+    /// Send jobs' drafts become `sending` in the same transaction.
+    async fn claim_jobs(&self, limit: i64, now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<Vec<Job>>;
+    /// A delivered introduction: the job is done, the draft `sent`, the opportunity's intro tracked.
+    /// False when the lease was lost (another worker took the job over).
+    async fn finish_send(&self, job: &Job, id: DraftId, delivery: &Delivery, now: OffsetDateTime) -> Result<bool>;
+    /// A job that needs no more than being marked done (and logged).
+    async fn finish_job(
+        &self,
+        job: &Job,
+        audit: Option<(AuditAction, Option<DraftId>, serde_json::Value)>,
+        now: OffsetDateTime,
+    ) -> Result<bool>;
+    /// A temporary failure: the job runs again at `run_at`; its draft (if any) goes back to `queued`.
+    async fn retry_job(&self, job: &Job, draft: Option<DraftId>, error: &str, run_at: OffsetDateTime) -> Result<()>;
+    /// A permanent failure: recorded on the job and the draft (`failed`, with the reason) and logged.
+    async fn fail_job(&self, job: &Job, draft: Option<DraftId>, error: &str, now: OffsetDateTime) -> Result<()>;
+    /// Gives leased jobs back (graceful shutdown) without counting the attempt.
+    async fn release_jobs(&self, jobs: &[Job]) -> Result<()>;
+    /// Jobs by state (`queued`, `running`, `done`, `failed`), for health and tests.
+    async fn job_counts(&self) -> Result<HashMap<String, i64>>;
+
+    async fn create_oauth_state(&self, member: i64, state: &str, verifier: &str, now: OffsetDateTime) -> Result<()>;
+    /// Removes and returns a pending authorization created after `not_before` (each is used once).
+    async fn take_oauth_state(&self, state: &str, not_before: OffsetDateTime) -> Result<Option<OAuthState>>;
+    async fn save_gmail_connection(
+        &self,
+        ws: &Workspace,
+        member: i64,
+        email: &str,
+        refresh_token: &str,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+    /// The connection whose Gmail address is `email`.
+    async fn gmail_connection(&self, ws: &Workspace, email: &str) -> Result<Option<GmailConnection>>;
+    async fn set_gmail_status(&self, ws: &Workspace, member: i64, status: &str, now: OffsetDateTime) -> Result<()>;
 
     async fn templates(&self, ws: &Workspace) -> Result<Vec<TemplateOverride>>;
     /// Saves (or, with `None`, removes) a workspace's templates for an approach; bumps the catalog version.

@@ -10,6 +10,8 @@ super::sql::impl_store!(PostgresStore, Postgres, PostgresImport, dialect);
 
 /// PostgreSQL's spelling of the JSON aggregates in `customer_record`.
 mod dialect {
+    /// Lets concurrent claimers pass over each other's rows (SQLite's single writer needs nothing).
+    pub const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
     pub const CONTACTS_JSON: &str = "(SELECT json_agg(json_build_object('name', x.name, 'email', x.email, \
         'title', x.title, 'role', x.role, 'primary', x.is_primary) ORDER BY x.position)::text \
         FROM contacts x WHERE x.customer_id = c.id)";

@@ -286,6 +286,7 @@ pub(super) struct OpportunityListRow {
     pub main_signal: Option<String>,
     pub ae_recommended: bool,
     pub approach: Option<String>,
+    pub draft_id: Option<i64>,
     pub intro_sent_at: Option<OffsetDateTime>,
     pub intro_response: Option<String>,
     pub created_at: OffsetDateTime,
@@ -381,7 +382,9 @@ impl RecordRow {
 
 pub(super) const DRAFT_COLUMNS: &str = "id, customer_id, opportunity_id, status, approach, tone, from_name, \
      from_email, to_json, cc_json, cc_ae, subject, body_text, body_html, checks_json, facts_json, created_at, \
-     updated_at, sent_at, message_id, error";
+     updated_at, sent_at, message_id, error, revision, \
+     (SELECT m.email FROM team_members m WHERE m.id = drafts.approved_by) AS approved_by_email, approved_at, \
+     approved_revision, thread_id";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct DraftRow {
@@ -406,6 +409,11 @@ pub(super) struct DraftRow {
     pub sent_at: Option<OffsetDateTime>,
     pub message_id: Option<String>,
     pub error: Option<String>,
+    pub revision: i64,
+    pub approved_by_email: Option<String>,
+    pub approved_at: Option<OffsetDateTime>,
+    pub approved_revision: Option<i64>,
+    pub thread_id: Option<String>,
 }
 
 impl DraftRow {
@@ -434,6 +442,84 @@ impl DraftRow {
             sent_at: self.sent_at,
             message_id: self.message_id,
             error: self.error,
+            revision: self.revision,
+            approved_by: self.approved_by_email,
+            approved_at: self.approved_at,
+            approved_revision: self.approved_revision,
+            thread_id: self.thread_id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct RevisionRow {
+    pub revision: i64,
+    pub approach: String,
+    pub tone: String,
+    pub cc_json: String,
+    pub subject: String,
+    pub body_text: String,
+    pub checks_json: String,
+    pub edited_by: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+impl RevisionRow {
+    pub fn into_revision(self) -> Result<crate::domain::DraftRevision> {
+        Ok(crate::domain::DraftRevision {
+            revision: self.revision,
+            approach: self.approach.parse().map_err(anyhow::Error::msg)?,
+            tone: self.tone.parse().map_err(anyhow::Error::msg)?,
+            cc: serde_json::from_str(&self.cc_json).context("decoding a revision's copies")?,
+            subject: self.subject,
+            text: self.body_text,
+            checks: serde_json::from_str(&self.checks_json).context("decoding a revision's checks")?,
+            edited_by: self.edited_by,
+            created_at: self.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AuditRow {
+    pub id: i64,
+    pub at: OffsetDateTime,
+    pub actor: Option<String>,
+    pub action: String,
+    pub draft_id: Option<i64>,
+    pub detail: String,
+}
+
+impl AuditRow {
+    pub fn into_entry(self) -> Result<crate::domain::AuditEntry> {
+        Ok(crate::domain::AuditEntry {
+            id: self.id,
+            at: self.at,
+            actor: self.actor,
+            action: self.action,
+            draft_id: self.draft_id.map(crate::domain::DraftId),
+            detail: serde_json::from_str(&self.detail).context("decoding an audit entry")?,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct JobRow {
+    pub id: i64,
+    pub workspace_id: Option<i64>,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+impl JobRow {
+    pub fn into_job(self) -> Result<crate::store::Job> {
+        Ok(crate::store::Job {
+            id: self.id,
+            workspace_id: self.workspace_id,
+            kind: self.kind,
+            payload: serde_json::from_str(&self.payload).context("decoding a job's payload")?,
+            attempts: self.attempts,
         })
     }
 }

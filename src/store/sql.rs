@@ -20,13 +20,16 @@ macro_rules! impl_store {
 
         use super::rows::*;
         use super::sql::{BATCH, MAX_IN_LIST, USAGE_BATCH};
+
         use super::{
-            day_number, CustomerRecord, CustomerSummary, DetectionCounts, DetectionInput, ImportTx, NewCustomer,
-            NewMember, OpportunityRow, Principal, Result, Store, Workspace,
+            day_number, Approval, Approved, CustomerRecord, CustomerSummary, Delivery, DetectionCounts, DetectionInput,
+            GmailConnection, ImportTx, Job, OAuthState, NewCustomer, NewMember, OpportunityRow, Principal, Result, Store,
+            Workspace, SEND_DRAFT,
         };
         use crate::domain::{
-            Approach, Contact, CustomerId, Detection, Draft, DraftId, NewDraft, TemplateOverride, Feature, FeatureRequest, Milestone, OpportunityId, Plan,
-            TeamMember, UsageDay,
+            Approach, AuditAction, AuditEntry, Contact, CustomerId, Detection, Draft, DraftEdit, DraftId,
+            DraftRevision, DraftStatus, Feature, FeatureRequest, Milestone, NewDraft, OpportunityId, Plan,
+            TeamMember, TemplateOverride, UsageDay,
         };
 
         /// Everything `customer_record` reads, for the customers `c` that `filter` selects ($1 is the workspace).
@@ -86,6 +89,94 @@ macro_rules! impl_store {
                 qb.build().execute(&mut **tx).await?;
             }
             Ok(())
+        }
+
+        /// The draft `id` of workspace `ws`, read inside a transaction.
+        async fn draft_in(tx: &mut Transaction<'static, $db>, ws: i64, id: DraftId) -> Result<Option<Draft>> {
+            let row: Option<DraftRow> =
+                sqlx::query_as(&format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE workspace_id = $1 AND id = $2"))
+                    .bind(ws)
+                    .bind(id.0)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            row.map(DraftRow::into_draft).transpose()
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        async fn insert_revision(
+            tx: &mut Transaction<'static, $db>,
+            id: DraftId,
+            revision: i64,
+            approach: Approach,
+            tone: crate::domain::Tone,
+            cc: &[crate::domain::Mailbox],
+            subject: &str,
+            text: &str,
+            checks: &crate::domain::Checks,
+            by: Option<i64>,
+            now: OffsetDateTime,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO draft_revisions (draft_id, revision, approach, tone, cc_json, subject, body_text, \
+                 checks_json, edited_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(id.0)
+            .bind(revision)
+            .bind(approach.as_str())
+            .bind(tone.as_str())
+            .bind(serde_json::to_string(cc)?)
+            .bind(subject)
+            .bind(text)
+            .bind(serde_json::to_string(checks)?)
+            .bind(by)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        async fn audit(
+            tx: &mut Transaction<'static, $db>,
+            ws: i64,
+            actor: Option<i64>,
+            action: AuditAction,
+            draft: Option<DraftId>,
+            detail: &serde_json::Value,
+            now: OffsetDateTime,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO audit_log (workspace_id, at, actor_id, action, draft_id, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(ws)
+            .bind(now)
+            .bind(actor)
+            .bind(action.as_str())
+            .bind(draft.map(|d| d.0))
+            .bind(detail.to_string())
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        /// Ends a leased job if this worker still holds the lease (`attempts` is the fencing token).
+        async fn settle_job(
+            tx: &mut Transaction<'static, $db>,
+            job: &Job,
+            state: &str,
+            error: Option<&str>,
+        ) -> Result<bool> {
+            let updated = sqlx::query(
+                "UPDATE jobs SET state = $1, locked_until = NULL, last_error = COALESCE($2, last_error) \
+                 WHERE id = $3 AND state = 'running' AND attempts = $4",
+            )
+            .bind(state)
+            .bind(error)
+            .bind(job.id)
+            .bind(job.attempts)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+            Ok(updated == 1)
         }
 
         pub struct $import {
@@ -725,13 +816,14 @@ macro_rules! impl_store {
             }
 
             async fn create_draft(&self, ws: &Workspace, d: &NewDraft, now: OffsetDateTime) -> Result<Draft> {
-                let row: DraftRow = sqlx::query_as(&format!(
+                let mut tx = self.begin_write().await?;
+                let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO drafts (workspace_id, customer_id, opportunity_id, approach, tone, from_name, \
                      from_email, to_json, cc_json, cc_ae, subject, body_text, body_html, checks_json, facts_json, \
                      created_by, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
-                     RETURNING {DRAFT_COLUMNS}"
-                ))
+                     RETURNING id",
+                )
                 .bind(ws.id)
                 .bind(d.customer_id.0)
                 .bind(d.opportunity_id.map(|o| o.0))
@@ -749,9 +841,15 @@ macro_rules! impl_store {
                 .bind(serde_json::to_string(&d.facts)?)
                 .bind(d.created_by)
                 .bind(now)
-                .fetch_one(self.writer())
+                .fetch_one(&mut *tx)
                 .await?;
-                row.into_draft()
+                let id = DraftId(id);
+                insert_revision(&mut tx, id, 1, d.approach, d.tone, &d.cc, &d.subject, &d.text, &d.checks, d.created_by, now).await?;
+                let detail = serde_json::json!({"customer_id": d.customer_id.to_string(), "approach": d.approach.as_str()});
+                audit(&mut tx, ws.id, d.created_by, AuditAction::DraftCreated, Some(id), &detail, now).await?;
+                let draft = draft_in(&mut tx, ws.id, id).await?.context("the new draft vanished")?;
+                tx.commit().await?;
+                Ok(draft)
             }
 
             async fn draft(&self, ws: &Workspace, id: DraftId) -> Result<Option<Draft>> {
@@ -763,6 +861,435 @@ macro_rules! impl_store {
                 .fetch_optional(self.reader())
                 .await?;
                 row.map(DraftRow::into_draft).transpose()
+            }
+
+            async fn update_draft(
+                &self,
+                ws: &Workspace,
+                id: DraftId,
+                revision: i64,
+                e: &DraftEdit,
+                by: Option<i64>,
+                now: OffsetDateTime,
+            ) -> Result<Option<Draft>> {
+                let mut tx = self.begin_write().await?;
+                let updated = sqlx::query(
+                    "UPDATE drafts SET approach = $1, tone = $2, cc_json = $3, cc_ae = $4, subject = $5, \
+                     body_text = $6, body_html = $7, checks_json = $8, facts_json = $9, revision = revision + 1, \
+                     status = 'draft', error = NULL, updated_at = $10 \
+                     WHERE workspace_id = $11 AND id = $12 AND revision = $13 AND status IN ('draft', 'failed')",
+                )
+                .bind(e.approach.as_str())
+                .bind(e.tone.as_str())
+                .bind(serde_json::to_string(&e.cc)?)
+                .bind(e.cc_ae)
+                .bind(&e.subject)
+                .bind(&e.text)
+                .bind(&e.html)
+                .bind(serde_json::to_string(&e.checks)?)
+                .bind(serde_json::to_string(&e.facts)?)
+                .bind(now)
+                .bind(ws.id)
+                .bind(id.0)
+                .bind(revision)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    return Ok(None);
+                }
+                let next = revision + 1;
+                insert_revision(&mut tx, id, next, e.approach, e.tone, &e.cc, &e.subject, &e.text, &e.checks, by, now).await?;
+                audit(&mut tx, ws.id, by, AuditAction::DraftEdited, Some(id), &serde_json::json!({"revision": next}), now).await?;
+                let draft = draft_in(&mut tx, ws.id, id).await?;
+                tx.commit().await?;
+                Ok(draft)
+            }
+
+            async fn draft_revisions(&self, ws: &Workspace, id: DraftId) -> Result<Vec<DraftRevision>> {
+                let rows: Vec<RevisionRow> = sqlx::query_as(
+                    "SELECT r.revision, r.approach, r.tone, r.cc_json, r.subject, r.body_text, r.checks_json, \
+                     m.email AS edited_by, r.created_at \
+                     FROM draft_revisions r JOIN drafts d ON d.id = r.draft_id \
+                     LEFT JOIN team_members m ON m.id = r.edited_by \
+                     WHERE d.workspace_id = $1 AND d.id = $2 ORDER BY r.revision",
+                )
+                .bind(ws.id)
+                .bind(id.0)
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(RevisionRow::into_revision).collect()
+            }
+
+            async fn approve_draft(&self, ws: &Workspace, a: &Approval, now: OffsetDateTime) -> Result<Approved> {
+                let mut tx = self.begin_write().await?;
+                if let Some(key) = &a.idempotency_key {
+                    let used: Option<(i64,)> =
+                        sqlx::query_as("SELECT draft_id FROM idempotency_keys WHERE workspace_id = $1 AND key = $2")
+                            .bind(ws.id)
+                            .bind(key)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if let Some((other,)) = used.filter(|(d,)| *d != a.draft_id.0) {
+                        return Ok(Approved::KeyUsedFor(DraftId(other)));
+                    }
+                }
+                let Some(current) = draft_in(&mut tx, ws.id, a.draft_id).await? else {
+                    return Ok(Approved::NotFound);
+                };
+                if matches!(current.status, DraftStatus::Queued | DraftStatus::Sending | DraftStatus::Sent) {
+                    return Ok(Approved::Already(current));
+                }
+                if !current.is_editable() || current.revision != a.revision {
+                    return Ok(Approved::Changed(current));
+                }
+                sqlx::query(
+                    "UPDATE drafts SET status = 'queued', approved_by = $1, approved_at = $2, approved_revision = $3, \
+                     message_id = $4, error = NULL, updated_at = $2 WHERE id = $5",
+                )
+                .bind(a.approver)
+                .bind(now)
+                .bind(a.revision)
+                .bind(&a.message_id)
+                .bind(a.draft_id.0)
+                .execute(&mut *tx)
+                .await?;
+                for job in &a.jobs {
+                    // A draft whose delivery failed re-arms its one send job: the dedupe key stays unique.
+                    sqlx::query(
+                        "INSERT INTO jobs (workspace_id, kind, payload, state, run_at, attempts, dedupe_key, created_at) \
+                         VALUES ($1, $2, $3, 'queued', $4, 0, $5, $4) ON CONFLICT (dedupe_key) DO UPDATE SET \
+                         payload = excluded.payload, state = 'queued', run_at = excluded.run_at, attempts = 0, \
+                         locked_until = NULL, last_error = NULL",
+                    )
+                    .bind(ws.id)
+                    .bind(&job.kind)
+                    .bind(job.payload.to_string())
+                    .bind(a.run_at)
+                    .bind(&job.dedupe_key)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                if let Some(key) = &a.idempotency_key {
+                    sqlx::query(
+                        "INSERT INTO idempotency_keys (workspace_id, key, draft_id, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (workspace_id, key) DO NOTHING",
+                    )
+                    .bind(ws.id)
+                    .bind(key)
+                    .bind(a.draft_id.0)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let detail = serde_json::json!({"revision": a.revision, "message_id": a.message_id});
+                audit(&mut tx, ws.id, Some(a.approver), AuditAction::DraftApproved, Some(a.draft_id), &detail, now).await?;
+                let draft = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the approved draft vanished")?;
+                tx.commit().await?;
+                Ok(Approved::Queued(draft))
+            }
+
+            async fn discard_draft(&self, ws: &Workspace, id: DraftId, by: i64, now: OffsetDateTime) -> Result<Option<Draft>> {
+                let mut tx = self.begin_write().await?;
+                let updated = sqlx::query(
+                    "UPDATE drafts SET status = 'discarded', updated_at = $1 \
+                     WHERE workspace_id = $2 AND id = $3 AND status IN ('draft', 'failed')",
+                )
+                .bind(now)
+                .bind(ws.id)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    return Ok(None);
+                }
+                audit(&mut tx, ws.id, Some(by), AuditAction::DraftDiscarded, Some(id), &serde_json::json!({}), now).await?;
+                let draft = draft_in(&mut tx, ws.id, id).await?;
+                tx.commit().await?;
+                Ok(draft)
+            }
+
+            async fn audit_log(&self, ws: &Workspace, limit: i64, before: Option<i64>) -> Result<Vec<AuditEntry>> {
+                let rows: Vec<AuditRow> = sqlx::query_as(
+                    "SELECT a.id, a.at, m.email AS actor, a.action, a.draft_id, a.detail FROM audit_log a \
+                     LEFT JOIN team_members m ON m.id = a.actor_id \
+                     WHERE a.workspace_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3",
+                )
+                .bind(ws.id)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?;
+                rows.into_iter().map(AuditRow::into_entry).collect()
+            }
+
+            async fn workspace_by_id(&self, id: i64) -> Result<Option<Workspace>> {
+                let row: Option<WorkspaceRow> = sqlx::query_as(
+                    "SELECT id, name, ae_value_threshold, catalog_version FROM workspaces WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(self.reader())
+                .await?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn claim_jobs(&self, limit: i64, now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<Vec<Job>> {
+                let mut tx = self.begin_write().await?;
+                let ids: Vec<(i64,)> = sqlx::query_as(&format!(
+                    "SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) \
+                     OR (state = 'running' AND locked_until <= $1) ORDER BY run_at, id LIMIT $2 {}",
+                    $dialect::SKIP_LOCKED
+                ))
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?;
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut qb = QueryBuilder::<$db>::new("UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ");
+                qb.push_bind(lease_until).push(" WHERE id IN (");
+                let mut list = qb.separated(", ");
+                for (id,) in &ids {
+                    list.push_bind(*id);
+                }
+                qb.push(") RETURNING id, workspace_id, kind, payload, attempts");
+                let jobs: Vec<Job> = qb
+                    .build_query_as::<JobRow>()
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(JobRow::into_job)
+                    .collect::<Result<_>>()?;
+                let drafts: Vec<i64> =
+                    jobs.iter().filter(|j| j.kind == SEND_DRAFT).filter_map(|j| j.payload["draft_id"].as_i64()).collect();
+                if !drafts.is_empty() {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "UPDATE drafts SET status = 'sending' WHERE status IN ('queued', 'sending') AND id IN (",
+                    );
+                    let mut list = qb.separated(", ");
+                    for id in &drafts {
+                        list.push_bind(*id);
+                    }
+                    qb.push(")");
+                    qb.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(jobs)
+            }
+
+            async fn finish_send(&self, job: &Job, id: DraftId, delivery: &Delivery, now: OffsetDateTime) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                if !settle_job(&mut tx, job, "done", None).await? {
+                    return Ok(false);
+                }
+                let ws = job.workspace_id.context("a send job without a workspace")?;
+                sqlx::query(
+                    "UPDATE drafts SET status = 'sent', sent_at = $1, thread_id = $2, error = NULL, updated_at = $1 \
+                     WHERE workspace_id = $3 AND id = $4",
+                )
+                .bind(now)
+                .bind(&delivery.thread_id)
+                .bind(ws)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+                // The first introduction of an opportunity is the one tracked; a later one does not reset it.
+                sqlx::query(
+                    "UPDATE opportunities SET intro_sent_at = $1, approach = d.approach, draft_id = d.id, \
+                     status = CASE WHEN opportunities.status = 'identified' THEN 'intro_sent' ELSE opportunities.status END, \
+                     updated_at = $1 FROM drafts d \
+                     WHERE d.id = $2 AND opportunities.id = d.opportunity_id AND opportunities.intro_sent_at IS NULL",
+                )
+                .bind(now)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+                let detail = serde_json::json!({"attempts": job.attempts, "thread_id": delivery.thread_id});
+                audit(&mut tx, ws, None, AuditAction::DraftSent, Some(id), &detail, now).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn finish_job(
+                &self,
+                job: &Job,
+                entry: Option<(AuditAction, Option<DraftId>, serde_json::Value)>,
+                now: OffsetDateTime,
+            ) -> Result<bool> {
+                let mut tx = self.begin_write().await?;
+                if !settle_job(&mut tx, job, "done", None).await? {
+                    return Ok(false);
+                }
+                if let (Some((action, draft, detail)), Some(ws)) = (entry, job.workspace_id) {
+                    audit(&mut tx, ws, None, action, draft, &detail, now).await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn retry_job(&self, job: &Job, draft: Option<DraftId>, error: &str, run_at: OffsetDateTime) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                let updated = sqlx::query(
+                    "UPDATE jobs SET state = 'queued', run_at = $1, locked_until = NULL, last_error = $2 \
+                     WHERE id = $3 AND state = 'running' AND attempts = $4",
+                )
+                .bind(run_at)
+                .bind(error)
+                .bind(job.id)
+                .bind(job.attempts)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if let (1, Some(id)) = (updated, draft) {
+                    sqlx::query("UPDATE drafts SET status = 'queued', error = $1 WHERE id = $2 AND status = 'sending'")
+                        .bind(format!("retrying after a temporary failure: {error}"))
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn fail_job(&self, job: &Job, draft: Option<DraftId>, error: &str, now: OffsetDateTime) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                if !settle_job(&mut tx, job, "failed", Some(error)).await? {
+                    return Ok(());
+                }
+                if let (Some(id), Some(ws)) = (draft, job.workspace_id) {
+                    sqlx::query("UPDATE drafts SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3")
+                        .bind(error)
+                        .bind(now)
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    let detail = serde_json::json!({"error": error, "attempts": job.attempts});
+                    audit(&mut tx, ws, None, AuditAction::DraftFailed, Some(id), &detail, now).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn release_jobs(&self, jobs: &[Job]) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                for job in jobs {
+                    sqlx::query(
+                        "UPDATE jobs SET state = 'queued', attempts = attempts - 1, locked_until = NULL \
+                         WHERE id = $1 AND state = 'running' AND attempts = $2",
+                    )
+                    .bind(job.id)
+                    .bind(job.attempts)
+                    .execute(&mut *tx)
+                    .await?;
+                    if let Some(id) = job.payload["draft_id"].as_i64().filter(|_| job.kind == SEND_DRAFT) {
+                        sqlx::query("UPDATE drafts SET status = 'queued' WHERE id = $1 AND status = 'sending'")
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn job_counts(&self) -> Result<HashMap<String, i64>> {
+                let rows: Vec<(String, i64)> =
+                    sqlx::query_as("SELECT state, CAST(COUNT(*) AS BIGINT) FROM jobs GROUP BY state")
+                        .fetch_all(self.reader())
+                        .await?;
+                Ok(rows.into_iter().collect())
+            }
+
+            async fn create_oauth_state(&self, member: i64, state: &str, verifier: &str, now: OffsetDateTime) -> Result<()> {
+                sqlx::query("INSERT INTO oauth_states (state, member_id, verifier, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(state)
+                    .bind(member)
+                    .bind(verifier)
+                    .bind(now)
+                    .execute(self.writer())
+                    .await?;
+                Ok(())
+            }
+
+            async fn take_oauth_state(&self, state: &str, not_before: OffsetDateTime) -> Result<Option<OAuthState>> {
+                let mut tx = self.begin_write().await?;
+                let row: Option<(i64, String, OffsetDateTime)> = sqlx::query_as(
+                    "DELETE FROM oauth_states WHERE state = $1 RETURNING member_id, verifier, created_at",
+                )
+                .bind(state)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((member_id, verifier, _)) = row.filter(|(_, _, at)| *at >= not_before) else {
+                    tx.commit().await?;
+                    return Ok(None);
+                };
+                let (workspace_id, email): (i64, String) =
+                    sqlx::query_as("SELECT workspace_id, email FROM team_members WHERE id = $1")
+                        .bind(member_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                tx.commit().await?;
+                Ok(Some(OAuthState { member_id, workspace_id, email, verifier }))
+            }
+
+            async fn save_gmail_connection(
+                &self,
+                ws: &Workspace,
+                member: i64,
+                email: &str,
+                refresh_token: &str,
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO gmail_connections (member_id, workspace_id, email, refresh_token, status, updated_at) \
+                     VALUES ($1, $2, $3, $4, 'connected', $5) ON CONFLICT (member_id) DO UPDATE SET \
+                     email = excluded.email, refresh_token = excluded.refresh_token, status = 'connected', \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(member)
+                .bind(ws.id)
+                .bind(email)
+                .bind(refresh_token)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let detail = serde_json::json!({"email": email});
+                audit(&mut tx, ws.id, Some(member), AuditAction::GmailConnected, None, &detail, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn gmail_connection(&self, ws: &Workspace, email: &str) -> Result<Option<GmailConnection>> {
+                let row: Option<(i64, String, String, String)> = sqlx::query_as(
+                    "SELECT member_id, email, refresh_token, status FROM gmail_connections \
+                     WHERE workspace_id = $1 AND lower(email) = lower($2)",
+                )
+                .bind(ws.id)
+                .bind(email)
+                .fetch_optional(self.reader())
+                .await?;
+                Ok(row.map(|(member_id, email, refresh_token, status)| GmailConnection {
+                    member_id,
+                    email,
+                    refresh_token,
+                    status,
+                }))
+            }
+
+            async fn set_gmail_status(&self, ws: &Workspace, member: i64, status: &str, now: OffsetDateTime) -> Result<()> {
+                sqlx::query(
+                    "UPDATE gmail_connections SET status = $1, updated_at = $2 WHERE workspace_id = $3 AND member_id = $4",
+                )
+                .bind(status)
+                .bind(now)
+                .bind(ws.id)
+                .bind(member)
+                .execute(self.writer())
+                .await?;
+                Ok(())
             }
 
             async fn templates(&self, ws: &Workspace) -> Result<Vec<TemplateOverride>> {
@@ -824,7 +1351,7 @@ macro_rules! impl_store {
             async fn opportunities(&self, ws: &Workspace, status: Option<&str>) -> Result<Vec<OpportunityRow>> {
                 let mut qb = QueryBuilder::<$db>::new(
                     "SELECT o.id, o.customer_id, c.name AS customer_name, o.kind, o.target_plan_key, o.seats, \
-                     o.annual_value, o.status, o.main_signal, o.ae_recommended, o.approach, o.intro_sent_at, \
+                     o.annual_value, o.status, o.main_signal, o.ae_recommended, o.approach, o.draft_id, o.intro_sent_at, \
                      o.intro_response, o.created_at, o.updated_at \
                      FROM opportunities o JOIN customers c ON c.id = o.customer_id WHERE o.workspace_id = ",
                 );
@@ -848,6 +1375,7 @@ macro_rules! impl_store {
                         main_signal: r.main_signal,
                         ae_recommended: r.ae_recommended,
                         approach: r.approach,
+                        draft_id: r.draft_id.map(crate::domain::DraftId),
                         intro_sent_at: r.intro_sent_at,
                         intro_response: r.intro_response,
                         created_at: r.created_at,

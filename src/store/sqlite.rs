@@ -14,6 +14,8 @@ super::sql::impl_store!(SqliteStore, Sqlite, SqliteImport, dialect);
 
 /// SQLite's spelling of the JSON aggregates in `customer_record`.
 mod dialect {
+    /// Lets concurrent claimers pass over each other's rows (SQLite's single writer needs nothing).
+    pub const SKIP_LOCKED: &str = "";
     pub const CONTACTS_JSON: &str = "(SELECT json_group_array(json_object('name', x.name, 'email', x.email, \
         'title', x.title, 'role', x.role, 'primary', json(CASE WHEN x.is_primary THEN 'true' ELSE 'false' END))) \
         FROM (SELECT * FROM contacts WHERE customer_id = c.id ORDER BY position) x)";

@@ -137,6 +137,41 @@ impl TestApp {
         self.raw(Method::GET, path, Some(token), Body::empty(), None).await
     }
 
+    pub async fn patch_json(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.raw(Method::PATCH, path, Some(token), Body::from(body.to_string()), Some("application/json")).await
+    }
+
+    /// `POST /api/drafts/:id/send`, with an Idempotency-Key when given.
+    pub async fn send(&self, draft: &str, token: &str, body: &Value, key: Option<&str>) -> Response {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/drafts/{draft}/send"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let request = request.body(Body::from(body.to_string())).expect("request");
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Response { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+    }
+
+    /// Composes a draft for a customer; returns its id.
+    pub async fn compose(&self, customer: &str, token: &str, body: &Value) -> String {
+        let r = self.post_json(&format!("/api/customers/{customer}/upsell-intro"), token, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body["draft"]["id"].as_str().expect("an id").to_string()
+    }
+
+    /// An outbox worker of this app's store that delivers through `transport` (run it with `drain`).
+    pub fn worker(&self, transport: Arc<dyn overture::delivery::Transport>) -> overture::delivery::Worker {
+        let settings =
+            overture::delivery::WorkerSettings { backoff: std::time::Duration::from_millis(1), ..Default::default() };
+        overture::delivery::Worker::new(self.store().clone(), transport, Clock::fixed(NOW), settings)
+    }
+
     pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> Response {
         self.raw(Method::POST, path, Some(token), Body::from(body.to_string()), Some("application/json")).await
     }

@@ -1,0 +1,303 @@
+//! The outbox worker: claims due jobs from the jobs table with a lease, delivers them through the
+//! transport, and records the outcome. Several processes may run it against one PostgreSQL database:
+//! `FOR UPDATE SKIP LOCKED` hands each job to one of them, and the attempt counter fences a lease
+//! that ran out. A crash leaves the job leased; once the lease runs out another run picks it up with
+//! the same Message-ID (fixed at approval), so the only window for a second copy is the transport call.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::Rng;
+use serde::Deserialize;
+use time::OffsetDateTime;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
+
+use super::{Outgoing, SendError, Transport};
+use crate::clock::Clock;
+use crate::domain::{AuditAction, DraftId, DraftStatus, Mailbox};
+use crate::store::{Job, Store, SEND_DRAFT};
+
+/// The kind of job that tells the AE about an introduction sent without them in copy.
+pub const AE_NOTICE: &str = "ae_notice";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkerSettings {
+    /// Messages in flight at once; 0 means this process does not deliver.
+    pub concurrency: usize,
+    /// How long a claimed job is ours before another worker may take it over.
+    pub lease: Duration,
+    /// How often to look for due jobs when nothing wakes the worker sooner.
+    pub poll: Duration,
+    /// Attempts before a temporary failure becomes permanent.
+    pub max_attempts: i64,
+    /// The first retry's delay; each later one doubles it (with jitter), up to `max_backoff`.
+    pub backoff: Duration,
+    pub max_backoff: Duration,
+    /// How long shutdown waits for messages in flight before giving their jobs back.
+    pub grace: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        WorkerSettings {
+            concurrency: 16,
+            lease: Duration::from_secs(60),
+            poll: Duration::from_millis(500),
+            max_attempts: 8,
+            backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(3600),
+            grace: Duration::from_secs(20),
+        }
+    }
+}
+
+/// The delay before attempt `attempts + 1`: exponential, capped, with ±25 % jitter so that
+/// retries of a burst do not arrive together.
+pub fn backoff(settings: &WorkerSettings, attempts: i64) -> Duration {
+    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
+    let base = settings.backoff.saturating_mul(2u32.saturating_pow(exponent)).min(settings.max_backoff);
+    base.mul_f64(rand::rng().random_range(0.75..1.25))
+}
+
+/// The payload of an AE notice: the whole message, composed when the draft was approved.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
+pub struct Notice {
+    pub draft_id: i64,
+    pub message_id: String,
+    pub from: Mailbox,
+    pub to: Mailbox,
+    pub subject: String,
+    pub text: String,
+}
+
+#[derive(Clone)]
+pub struct Worker {
+    store: Arc<dyn Store>,
+    transport: Arc<dyn Transport>,
+    clock: Clock,
+    settings: WorkerSettings,
+    wake: Arc<Notify>,
+}
+
+impl Worker {
+    pub fn new(store: Arc<dyn Store>, transport: Arc<dyn Transport>, clock: Clock, settings: WorkerSettings) -> Worker {
+        Worker { store, transport, clock, settings, wake: Arc::default() }
+    }
+
+    /// Wakes the worker at once (an approval in this process) instead of at the next poll.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    /// Runs until `shutdown` turns true, then finishes (or, after the grace period, gives back) the
+    /// messages in flight.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        if self.settings.concurrency == 0 {
+            return;
+        }
+        let mut tasks = JoinSet::new();
+        let mut in_flight: HashMap<tokio::task::Id, Job> = HashMap::new();
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let free = self.settings.concurrency.saturating_sub(tasks.len());
+            let mut claimed = 0;
+            if free > 0 {
+                let now = OffsetDateTime::now_utc();
+                match self.store.claim_jobs(free as i64, now, now + self.settings.lease).await {
+                    Ok(jobs) => {
+                        claimed = jobs.len();
+                        for job in jobs {
+                            let worker = self.clone();
+                            let handle = tasks.spawn({
+                                let job = job.clone();
+                                async move { worker.process(job).await }
+                            });
+                            in_flight.insert(handle.id(), job);
+                        }
+                    }
+                    Err(e) => tracing::error!(error = ?e, "claiming outbox jobs failed"),
+                }
+            }
+            if claimed > 0 && tasks.len() < self.settings.concurrency {
+                continue;
+            }
+            tokio::select! {
+                Some(done) = tasks.join_next_with_id() => {
+                    let id = match &done { Ok((id, ())) => *id, Err(e) => e.id() };
+                    in_flight.remove(&id);
+                }
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.settings.poll) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        let deadline = tokio::time::sleep(self.settings.grace);
+        tokio::pin!(deadline);
+        while !tasks.is_empty() {
+            tokio::select! {
+                Some(done) = tasks.join_next_with_id() => {
+                    let id = match &done { Ok((id, ())) => *id, Err(e) => e.id() };
+                    in_flight.remove(&id);
+                }
+                _ = &mut deadline => break,
+            }
+        }
+        tasks.abort_all();
+        let left: Vec<Job> = in_flight.into_values().collect();
+        if !left.is_empty() {
+            tracing::warn!(jobs = left.len(), "giving unfinished outbox jobs back");
+            if let Err(e) = self.store.release_jobs(&left).await {
+                tracing::error!(error = ?e, "giving jobs back failed; their leases will run out");
+            }
+        }
+    }
+
+    /// Runs every due job until none is left (tests and the `outbox` command).
+    pub async fn drain(&self) -> anyhow::Result<usize> {
+        let mut total = 0;
+        loop {
+            let now = OffsetDateTime::now_utc();
+            let jobs =
+                self.store.claim_jobs(self.settings.concurrency.max(1) as i64, now, now + self.settings.lease).await?;
+            if jobs.is_empty() {
+                return Ok(total);
+            }
+            total += jobs.len();
+            let mut set = JoinSet::new();
+            for job in jobs {
+                let worker = self.clone();
+                set.spawn(async move { worker.process(job).await });
+            }
+            while set.join_next().await.is_some() {}
+        }
+    }
+
+    async fn process(&self, job: Job) {
+        let draft = job.payload["draft_id"].as_i64().map(DraftId);
+        let outcome = match job.kind.as_str() {
+            SEND_DRAFT => self.send_draft(&job).await,
+            AE_NOTICE => self.send_notice(&job).await,
+            other => Err(SendError::Permanent(format!("unknown job kind `{other}`"))),
+        };
+        let recorded = match outcome {
+            Ok(()) => Ok(()),
+            Err(SendError::Temporary { reason, retry_after }) if job.attempts < self.settings.max_attempts => {
+                let delay = retry_after.unwrap_or_else(|| backoff(&self.settings, job.attempts));
+                tracing::warn!(job = job.id, attempts = job.attempts, ?delay, %reason, "delivery will be retried");
+                metrics::counter!("overture_outbox_retries_total").increment(1);
+                let run_at = OffsetDateTime::now_utc() + delay;
+                self.store.retry_job(&job, draft.filter(|_| job.kind == SEND_DRAFT), &reason, run_at).await
+            }
+            Err(e) => {
+                let reason = match e {
+                    SendError::Temporary { reason, .. } => format!("gave up after {} attempts: {reason}", job.attempts),
+                    SendError::Permanent(reason) => reason,
+                };
+                tracing::warn!(job = job.id, %reason, "delivery failed for good");
+                metrics::counter!("overture_outbox_failed_total").increment(1);
+                self.store.fail_job(&job, draft.filter(|_| job.kind == SEND_DRAFT), &reason, self.clock.now()).await
+            }
+        };
+        if let Err(e) = recorded {
+            // The lease runs out and the job is tried again: nothing is lost.
+            tracing::error!(error = ?e, job = job.id, "recording a delivery outcome failed");
+        }
+    }
+
+    async fn send_draft(&self, job: &Job) -> Result<(), SendError> {
+        let store_error = |e: anyhow::Error| SendError::temporary(format!("reading the draft: {e:#}"));
+        let id = job.payload["draft_id"]
+            .as_i64()
+            .map(DraftId)
+            .ok_or_else(|| SendError::Permanent("a send job without a draft".into()))?;
+        let ws_id = job.workspace_id.ok_or_else(|| SendError::Permanent("a send job without a workspace".into()))?;
+        let ws = self.store.workspace_by_id(ws_id).await.map_err(store_error)?;
+        let draft = match ws {
+            Some(ws) => self.store.draft(&ws, id).await.map_err(store_error)?,
+            None => None,
+        };
+        let Some(draft) = draft else {
+            return Err(SendError::Permanent(format!("draft {id} no longer exists")));
+        };
+        if draft.status != DraftStatus::Sending || draft.approved_revision != Some(draft.revision) {
+            // Only the exact approved revision, in the state the claim put it in, ever goes out.
+            return Err(SendError::Permanent(format!(
+                "draft {id} is {} at revision {} (approved: {:?}); nothing was sent",
+                draft.status, draft.revision, draft.approved_revision
+            )));
+        }
+        let message_id =
+            draft.message_id.clone().ok_or_else(|| SendError::Permanent("no Message-ID was fixed".into()))?;
+        let outgoing = Outgoing {
+            workspace_id: ws_id,
+            from: draft.from,
+            to: draft.to,
+            cc: draft.cc,
+            subject: draft.subject,
+            text: draft.text,
+            html: Some(draft.html),
+            message_id,
+            date: self.clock.now(),
+        };
+        let delivery = self.transport.send(&outgoing).await?;
+        metrics::counter!("overture_outbox_sent_total", "transport" => self.transport.name()).increment(1);
+        match self.store.finish_send(job, id, &delivery, self.clock.now()).await {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                tracing::warn!(job = job.id, "the lease ran out during delivery; another worker owns the job");
+                Ok(())
+            }
+            Err(e) => Err(SendError::temporary(format!("recording the delivery: {e:#}"))),
+        }
+    }
+
+    async fn send_notice(&self, job: &Job) -> Result<(), SendError> {
+        let notice: Notice = serde_json::from_value(job.payload.clone())
+            .map_err(|e| SendError::Permanent(format!("a malformed AE notice: {e}")))?;
+        let outgoing = Outgoing {
+            workspace_id: job.workspace_id.unwrap_or_default(),
+            from: notice.from,
+            to: vec![notice.to.clone()],
+            cc: Vec::new(),
+            subject: notice.subject,
+            text: notice.text,
+            html: None,
+            message_id: notice.message_id,
+            date: self.clock.now(),
+        };
+        self.transport.send(&outgoing).await?;
+        let detail = serde_json::json!({"to": notice.to.email});
+        let entry = Some((AuditAction::AeNotified, Some(DraftId(notice.draft_id)), detail));
+        self.store
+            .finish_job(job, entry, self.clock.now())
+            .await
+            .map(|_| ())
+            .map_err(|e| SendError::temporary(format!("recording the notice: {e:#}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_within_jitter_and_is_capped() {
+        let s = WorkerSettings {
+            backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(60),
+            ..Default::default()
+        };
+        for _ in 0..100 {
+            let first = backoff(&s, 1).as_secs_f64();
+            assert!((1.5..2.5).contains(&first), "{first}");
+            let third = backoff(&s, 3).as_secs_f64();
+            assert!((6.0..10.0).contains(&third), "{third}");
+            let late = backoff(&s, 40).as_secs_f64();
+            assert!((45.0..75.0).contains(&late), "{late}");
+        }
+    }
+}
