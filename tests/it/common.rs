@@ -67,6 +67,15 @@ impl TestApp {
         TestApp { db, router }
     }
 
+    /// The demo app with `serve`'s options (Gmail settings, say).
+    pub async fn with_demo_and(options: overture::http::Options) -> TestApp {
+        let db = test_db().await;
+        let router = overture::http::app_with(db.store.clone(), Clock::fixed(NOW), options).expect("app builds");
+        let app = TestApp { db, router };
+        app.load_demo("default").await;
+        app
+    }
+
     /// An app whose `default` workspace holds the demo data.
     pub async fn with_demo() -> TestApp {
         let app = TestApp::new().await;

@@ -4,12 +4,15 @@
 mod api_auth;
 mod api_context;
 mod api_drafts;
+mod api_gmail;
 mod api_import;
 mod api_sending;
 mod api_templates;
 mod cli;
 mod common;
 mod compose;
+mod gmail_double;
 mod mail;
+mod mime;
 mod openapi;
 mod store_conformance;
