@@ -19,6 +19,8 @@ pub const NOW: OffsetDateTime = datetime!(2026-11-25 09:00 UTC);
 
 pub struct TestDb {
     pub store: Arc<dyn Store>,
+    /// The database URL for `overture` processes (PostgreSQL: with this test's schema).
+    pub url: String,
     /// Keeps the SQLite file alive for the test.
     _dir: Option<tempfile::TempDir>,
 }
@@ -32,14 +34,14 @@ pub async fn test_db() -> TestDb {
             let schema = format!("overture_test_{}", hex::encode(bytes));
             let store = PostgresStore::open_in_schema(&url, &schema).await.expect("connect to the test PostgreSQL");
             store.migrate().await.expect("migrate");
-            TestDb { store: Arc::new(store), _dir: None }
+            TestDb { store: Arc::new(store), url: format!("{url}?options[search_path]={schema}"), _dir: None }
         }
         _ => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}/overture.db", dir.path().display());
             let store = SqliteStore::open(&url).await.expect("open SQLite");
             store.migrate().await.expect("migrate");
-            TestDb { store: Arc::new(store), _dir: Some(dir) }
+            TestDb { store: Arc::new(store), url, _dir: Some(dir) }
         }
     }
 }

@@ -11,6 +11,7 @@ mod api_templates;
 mod cli;
 mod common;
 mod compose;
+mod crash;
 mod gmail_double;
 mod mail;
 mod mime;

@@ -1,0 +1,122 @@
+//! Crash safety of the outbox: `overture serve` processes are killed (SIGKILL) while 200 approved
+//! drafts drain, then started again; every draft must be delivered exactly once. On PostgreSQL three
+//! processes share the work. The file transport names each message by its Message-ID (fixed at
+//! approval), so the outbox directory shows exactly what reached the "mailbox".
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::common::TestApp;
+
+const DRAFTS: usize = 200;
+
+fn spawn(db_url: &str, outbox: &Path, concurrency: usize) -> Child {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    Command::new(env!("CARGO_BIN_EXE_overture"))
+        .arg("serve")
+        .env("OVERTURE_DATABASE_URL", db_url)
+        .env("OVERTURE_BIND", format!("127.0.0.1:{port}"))
+        .env("OVERTURE_MAIL", format!("file:{}", outbox.display()))
+        .env("OVERTURE_NOW", "2026-11-25T09:00:00Z")
+        .env("OVERTURE_OUTBOX_CONCURRENCY", concurrency.to_string())
+        .env("OVERTURE_OUTBOX_LEASE_SECS", "2")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the overture binary")
+}
+
+fn delivered(outbox: &Path) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(outbox).into_iter().flatten().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "eml") {
+            out.push(std::fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+async fn crash_and_recover(processes: usize) {
+    let app = TestApp::with_demo().await;
+    let token = app.csm_token().await;
+    let mut ids = Vec::new();
+    for _ in 0..DRAFTS {
+        // With the AE in copy there is one message per draft and no briefing.
+        let id = app.compose("acme", &token, &json!({"cc_ae": true})).await;
+        assert_eq!(app.send(&id, &token, &json!({}), None).await.status, StatusCode::ACCEPTED);
+        ids.push(id);
+    }
+    let outbox = tempfile::tempdir().unwrap();
+    let url = app.db.url.clone();
+
+    let mut children: Vec<Child> = (0..processes).map(|_| spawn(&url, outbox.path(), 2)).collect();
+    wait_until("the first deliveries", Duration::from_secs(60), || delivered(outbox.path()).len() >= 30);
+    // SIGKILL: no chance to finish or give back what it holds.
+    children[0].kill().unwrap();
+    children[0].wait().unwrap();
+    let at_kill = delivered(outbox.path()).len();
+    assert!(at_kill < DRAFTS, "the kill came after the drain finished; the test proves nothing");
+    children[0] = spawn(&url, outbox.path(), 16);
+
+    let ws = app.store().workspace("default").await.unwrap().unwrap();
+    let started = Instant::now();
+    loop {
+        let counts = app.store().job_counts().await.unwrap();
+        if counts.get("done") == Some(&(DRAFTS as i64)) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(90), "not drained: {counts:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for mut child in children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for raw in delivered(outbox.path()) {
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        *by_id.entry(parsed.message_id().unwrap().to_string()).or_default() += 1;
+    }
+    assert_eq!(by_id.len(), DRAFTS, "one message per draft");
+    for id in &ids {
+        let d = app.store().draft(&ws, id.parse().unwrap()).await.unwrap().unwrap();
+        assert_eq!(d.status.as_str(), "sent", "{id}");
+        assert_eq!(by_id.get(d.message_id.as_deref().unwrap()), Some(&1), "{id} delivered exactly once");
+    }
+    let sent_entries = app
+        .store()
+        .audit_log(&ws, 10_000, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "draft.sent")
+        .count();
+    assert_eq!(sent_entries, DRAFTS, "each draft recorded as sent once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_process_loses_and_repeats_no_delivery() {
+    // SQLite: one process; PostgreSQL: three sharing the work.
+    let processes = if app_is_postgres() { 3 } else { 1 };
+    crash_and_recover(processes).await;
+}
+
+fn app_is_postgres() -> bool {
+    std::env::var("OVERTURE_TEST_POSTGRES_URL").is_ok_and(|u| !u.trim().is_empty())
+}
