@@ -8,6 +8,7 @@ mod api_gmail;
 mod api_import;
 mod api_sending;
 mod api_templates;
+mod approval_property;
 mod cli;
 mod common;
 mod compose;
