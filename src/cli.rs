@@ -50,7 +50,7 @@ pub struct Settings {
 #[derive(Args)]
 pub struct OutboxArgs {
     /// Messages this process delivers at once; 0 leaves delivery to other processes.
-    #[arg(long, env = "OVERTURE_OUTBOX_CONCURRENCY", default_value_t = 16, global = true)]
+    #[arg(long, env = "OVERTURE_OUTBOX_CONCURRENCY", default_value_t = 32, global = true)]
     pub outbox_concurrency: usize,
     /// Seconds a claimed delivery is this process's before another may take it over.
     #[arg(long, env = "OVERTURE_OUTBOX_LEASE_SECS", default_value_t = 60, global = true)]
@@ -447,8 +447,9 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliR
     let mail: MailSetting =
         settings.mail.parse().map_err(|e| CliError::Input(format!("--mail / OVERTURE_MAIL: {e}")))?;
     let gmail = gmail_config(settings)?;
-    let transport =
-        delivery::transport(&mail, &store, gmail.clone()).await.map_err(|e| CliError::Input(format!("{e:#}")))?;
+    let transport = delivery::transport(&mail, &store, gmail.clone(), settings.outbox.outbox_concurrency)
+        .await
+        .map_err(|e| CliError::Input(format!("{e:#}")))?;
     let o = &settings.outbox;
     let worker_settings = WorkerSettings {
         concurrency: o.outbox_concurrency,

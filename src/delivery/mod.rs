@@ -79,10 +79,11 @@ pub async fn transport(
     setting: &MailSetting,
     store: &Arc<dyn Store>,
     gmail: Option<GmailConfig>,
+    connections: usize,
 ) -> anyhow::Result<Arc<dyn Transport>> {
     Ok(match setting {
         MailSetting::File(dir) => Arc::new(FileTransport::new(dir)?),
-        MailSetting::Smtp { .. } => Arc::new(SmtpTransport::new(setting)?),
+        MailSetting::Smtp { .. } => Arc::new(SmtpTransport::new(setting, connections)?),
         MailSetting::Gmail => {
             let config = gmail.ok_or_else(|| {
                 anyhow::anyhow!(

@@ -11,8 +11,6 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use super::{message, MailSetting, Outgoing, SendError, Tls, Transport};
 use crate::store::Delivery;
 
-/// Connections kept open to the relay.
-const POOL_SIZE: u32 = 16;
 /// Well under the outbox lease, so that a hung server never outlives it.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -21,7 +19,8 @@ pub struct SmtpTransport {
 }
 
 impl SmtpTransport {
-    pub fn new(setting: &MailSetting) -> anyhow::Result<SmtpTransport> {
+    /// `connections`: how many connections to keep open to the relay (the worker's concurrency).
+    pub fn new(setting: &MailSetting, connections: usize) -> anyhow::Result<SmtpTransport> {
         let MailSetting::Smtp { host, port, tls, user, password } = setting else {
             anyhow::bail!("not an SMTP setting: {setting}");
         };
@@ -35,7 +34,7 @@ impl SmtpTransport {
             .port(*port)
             .tls(tls)
             .timeout(Some(TIMEOUT))
-            .pool_config(PoolConfig::new().max_size(POOL_SIZE));
+            .pool_config(PoolConfig::new().max_size(u32::try_from(connections.clamp(1, 256)).unwrap_or(16)));
         if let (Some(user), Some(password)) = (user, password) {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }

@@ -42,7 +42,7 @@ pub struct WorkerSettings {
 impl Default for WorkerSettings {
     fn default() -> Self {
         WorkerSettings {
-            concurrency: 16,
+            concurrency: 32,
             lease: Duration::from_secs(60),
             poll: Duration::from_millis(500),
             max_attempts: 8,

@@ -257,6 +257,8 @@ pub trait Store: Send + Sync {
     async fn plans(&self, ws: &Workspace) -> Result<Vec<Plan>>;
     async fn features(&self, ws: &Workspace) -> Result<Vec<Feature>>;
     async fn count_customers(&self, ws: &Workspace) -> Result<i64>;
+    /// The customer alone (no contacts, usage or opportunity).
+    async fn customer(&self, ws: &Workspace, id: CustomerId) -> Result<Option<Customer>>;
     /// Every customer id of the workspace, ascending.
     async fn customer_ids(&self, ws: &Workspace) -> Result<Vec<CustomerId>>;
 

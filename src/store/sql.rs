@@ -27,7 +27,7 @@ macro_rules! impl_store {
             Workspace, SEND_DRAFT,
         };
         use crate::domain::{
-            Approach, AuditAction, AuditEntry, Contact, CustomerId, Detection, Draft, DraftEdit, DraftId,
+            Approach, AuditAction, AuditEntry, Contact, Customer, CustomerId, Detection, Draft, DraftEdit, DraftId,
             DraftRevision, DraftStatus, Feature, FeatureRequest, Milestone, NewDraft, OpportunityId, Plan,
             TeamMember, TemplateOverride, UsageDay,
         };
@@ -555,6 +555,17 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
+            async fn customer(&self, ws: &Workspace, id: CustomerId) -> Result<Option<Customer>> {
+                let row: Option<CustomerRow> = sqlx::query_as(&format!(
+                    "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE workspace_id = $1 AND id = $2"
+                ))
+                .bind(ws.id)
+                .bind(id.0)
+                .fetch_optional(self.reader())
+                .await?;
+                Ok(row.map(Into::into))
+            }
+
             async fn customer_ids(&self, ws: &Workspace) -> Result<Vec<CustomerId>> {
                 let rows: Vec<(i64,)> =
                     sqlx::query_as("SELECT id FROM customers WHERE workspace_id = $1 ORDER BY id")
@@ -934,13 +945,23 @@ macro_rules! impl_store {
                         return Ok(Approved::KeyUsedFor(DraftId(other)));
                     }
                 }
-                let Some(current) = draft_in(&mut tx, ws.id, a.draft_id).await? else {
+                // Status and revision decide; the whole draft is read only for the answer.
+                let state: Option<(String, i64)> =
+                    sqlx::query_as("SELECT status, revision FROM drafts WHERE workspace_id = $1 AND id = $2")
+                        .bind(ws.id)
+                        .bind(a.draft_id.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((status, revision)) = state else {
                     return Ok(Approved::NotFound);
                 };
-                if matches!(current.status, DraftStatus::Queued | DraftStatus::Sending | DraftStatus::Sent) {
+                let status: DraftStatus = status.parse().map_err(anyhow::Error::msg)?;
+                if matches!(status, DraftStatus::Queued | DraftStatus::Sending | DraftStatus::Sent) {
+                    let current = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the draft vanished")?;
                     return Ok(Approved::Already(current));
                 }
-                if !current.is_editable() || current.revision != a.revision {
+                if !matches!(status, DraftStatus::Draft | DraftStatus::Failed) || revision != a.revision {
+                    let current = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the draft vanished")?;
                     return Ok(Approved::Changed(current));
                 }
                 sqlx::query(

@@ -11,7 +11,7 @@ use overture::delivery::{MailSetting, SmtpTransport, Transport};
 
 fn smtp(server: &SmtpServer) -> Arc<dyn Transport> {
     let setting: MailSetting = server.url().parse().expect("an SMTP setting");
-    Arc::new(SmtpTransport::new(&setting).expect("transport"))
+    Arc::new(SmtpTransport::new(&setting, 8).expect("transport"))
 }
 
 #[tokio::test]
@@ -282,7 +282,7 @@ async fn temporary_failures_are_retried_and_then_recorded_as_permanent() {
     // Nothing listens on this port: connection refused, a temporary failure.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let setting: MailSetting = format!("smtp://127.0.0.1:{closed}").parse().unwrap();
-    let transport: Arc<dyn Transport> = Arc::new(SmtpTransport::new(&setting).unwrap());
+    let transport: Arc<dyn Transport> = Arc::new(SmtpTransport::new(&setting, 8).unwrap());
     let settings = overture::delivery::WorkerSettings {
         max_attempts: 3,
         backoff: std::time::Duration::from_millis(1),

@@ -51,7 +51,7 @@ async fn run(ops: Vec<Op>, server: &SmtpServer) {
     let app = TestApp::with_demo().await;
     let token = app.csm_token().await;
     let setting: MailSetting = server.url().parse().unwrap();
-    let transport: Arc<dyn Transport> = Arc::new(SmtpTransport::new(&setting).unwrap());
+    let transport: Arc<dyn Transport> = Arc::new(SmtpTransport::new(&setting, 8).unwrap());
     let worker = app.worker(transport);
     let mut drafts: Vec<String> = Vec::new();
     let mut approved = Approved::new();
