@@ -57,8 +57,24 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
 
+/// Installs aiosmtpd from PyPI on first use when it is missing, so that `cargo test` is enough.
+fn ensure_aiosmtpd() {
+    static READY: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    READY.get_or_init(|| {
+        let present = Command::new("python3").args(["-c", "import aiosmtpd"]).status().is_ok_and(|s| s.success());
+        if !present {
+            let installed = Command::new("python3")
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "aiosmtpd==1.4.6"])
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(installed, "the SMTP tests need Python's aiosmtpd: python3 -m pip install aiosmtpd");
+        }
+    });
+}
+
 impl SmtpServer {
     pub fn start() -> SmtpServer {
+        ensure_aiosmtpd();
         let dir = tempfile::tempdir().expect("maildir");
         let port = free_port();
         let child = Command::new("python3")
