@@ -964,9 +964,12 @@ macro_rules! impl_store {
                     let current = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the draft vanished")?;
                     return Ok(Approved::Changed(current));
                 }
-                sqlx::query(
+                // Conditional, so that of concurrent approvals (PostgreSQL runs them side by side) one wins;
+                // the others see the draft queued and answer as a repeated Send.
+                let won = sqlx::query(
                     "UPDATE drafts SET status = 'queued', approved_by = $1, approved_at = $2, approved_revision = $3, \
-                     message_id = $4, error = NULL, updated_at = $2 WHERE id = $5",
+                     message_id = $4, error = NULL, updated_at = $2 \
+                     WHERE id = $5 AND revision = $3 AND status IN ('draft', 'failed')",
                 )
                 .bind(a.approver)
                 .bind(now)
@@ -974,7 +977,16 @@ macro_rules! impl_store {
                 .bind(&a.message_id)
                 .bind(a.draft_id.0)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected()
+                    == 1;
+                if !won {
+                    let current = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the draft vanished")?;
+                    return Ok(match current.status {
+                        DraftStatus::Queued | DraftStatus::Sending | DraftStatus::Sent => Approved::Already(current),
+                        _ => Approved::Changed(current),
+                    });
+                }
                 for job in &a.jobs {
                     // A draft whose delivery failed re-arms its one send job: the dedupe key stays unique.
                     sqlx::query(
@@ -992,16 +1004,20 @@ macro_rules! impl_store {
                     .await?;
                 }
                 if let Some(key) = &a.idempotency_key {
-                    sqlx::query(
+                    let (owner,): (i64,) = sqlx::query_as(
                         "INSERT INTO idempotency_keys (workspace_id, key, draft_id, created_at) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (workspace_id, key) DO NOTHING",
+                         ON CONFLICT (workspace_id, key) DO UPDATE SET key = excluded.key RETURNING draft_id",
                     )
                     .bind(ws.id)
                     .bind(key)
                     .bind(a.draft_id.0)
                     .bind(now)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                    if owner != a.draft_id.0 {
+                        // A concurrent approval took the key for another draft: this one is rolled back.
+                        return Ok(Approved::KeyUsedFor(DraftId(owner)));
+                    }
                 }
                 let detail = serde_json::json!({"revision": a.revision, "message_id": a.message_id});
                 audit(&mut tx, ws.id, Some(a.approver), AuditAction::DraftApproved, Some(a.draft_id), &detail, now).await?;
