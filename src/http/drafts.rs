@@ -58,19 +58,6 @@ impl From<DraftError> for ApiError {
     }
 }
 
-fn parse_body(body: &[u8]) -> ApiResult<UpsellIntroBody> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(UpsellIntroBody::default());
-    }
-    serde_json::from_slice(body).map_err(|e| {
-        if e.is_syntax() || e.is_eof() {
-            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("The body is not valid JSON: {e}"))
-        } else {
-            ApiError::unprocessable("invalid_body", format!("The body does not have the expected fields: {e}"))
-        }
-    })
-}
-
 #[utoipa::path(post, path = "/api/customers/{id}/upsell-intro", tag = "drafts",
     params(("id" = String, Path, description = "Internal id (cus_1), external id, or unambiguous name")),
     request_body(content = UpsellIntroBody, content_type = "application/json"),
@@ -84,7 +71,7 @@ pub async fn upsell_intro(
     body: Bytes,
 ) -> ApiResult<(StatusCode, Json<DraftWithContext>)> {
     auth.require(&[Role::Admin, Role::Csm], "compose introductions")?;
-    let body = parse_body(&body)?;
+    let body: UpsellIntroBody = parse_json(&body)?;
     let approach = body
         .approach
         .as_deref()
@@ -166,6 +153,7 @@ pub struct DraftPatchBody {
     revision: Option<i64>,
 }
 
+/// The body as JSON; an empty body means every field's default.
 fn parse_json<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> ApiResult<T> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
