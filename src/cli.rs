@@ -448,7 +448,6 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliR
         settings.mail.parse().map_err(|e| CliError::Input(format!("--mail / OVERTURE_MAIL: {e}")))?;
     let gmail = gmail_config(settings)?;
     let transport = delivery::transport(&mail, &store, gmail.clone(), settings.outbox.outbox_concurrency)
-        .await
         .map_err(|e| CliError::Input(format!("{e:#}")))?;
     let o = &settings.outbox;
     let worker_settings = WorkerSettings {

@@ -205,8 +205,8 @@ pub struct GmailTransport {
 }
 
 impl GmailTransport {
-    pub fn new(store: Arc<dyn Store>, config: GmailConfig) -> anyhow::Result<GmailTransport> {
-        Ok(GmailTransport { store, config, http: http_client(), tokens: Mutex::default() })
+    pub fn new(store: Arc<dyn Store>, config: GmailConfig) -> GmailTransport {
+        GmailTransport { store, config, http: http_client(), tokens: Mutex::default() }
     }
 
     fn cached(&self, member: i64) -> Option<String> {

@@ -75,7 +75,7 @@ pub fn new_message_id(draft: DraftId, from: &Mailbox) -> String {
 }
 
 /// The transport an `OVERTURE_MAIL` setting names.
-pub async fn transport(
+pub fn transport(
     setting: &MailSetting,
     store: &Arc<dyn Store>,
     gmail: Option<GmailConfig>,
@@ -91,7 +91,7 @@ pub async fn transport(
                      OVERTURE_SECRET_KEY"
                 )
             })?;
-            Arc::new(GmailTransport::new(store.clone(), config)?)
+            Arc::new(GmailTransport::new(store.clone(), config))
         }
     })
 }

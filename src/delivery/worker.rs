@@ -103,13 +103,13 @@ impl Worker {
             if *shutdown.borrow() {
                 break;
             }
+            // Fewer jobs than free slots means the queue is empty for now: wait for a finished job,
+            // an approval in this process, or the next poll before asking again.
             let free = self.settings.concurrency.saturating_sub(tasks.len());
-            let mut claimed = 0;
             if free > 0 {
                 let now = OffsetDateTime::now_utc();
                 match self.store.claim_jobs(free as i64, now, now + self.settings.lease).await {
                     Ok(jobs) => {
-                        claimed = jobs.len();
                         for job in jobs {
                             let worker = self.clone();
                             let handle = tasks.spawn({
@@ -122,14 +122,8 @@ impl Worker {
                     Err(e) => tracing::error!(error = ?e, "claiming outbox jobs failed"),
                 }
             }
-            if claimed > 0 && tasks.len() < self.settings.concurrency {
-                continue;
-            }
             tokio::select! {
-                Some(done) = tasks.join_next_with_id() => {
-                    let id = match &done { Ok((id, ())) => *id, Err(e) => e.id() };
-                    in_flight.remove(&id);
-                }
+                Some(done) = tasks.join_next_with_id() => forget(&mut in_flight, done),
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(self.settings.poll) => {}
                 _ = shutdown.changed() => {}
@@ -139,10 +133,7 @@ impl Worker {
         tokio::pin!(deadline);
         while !tasks.is_empty() {
             tokio::select! {
-                Some(done) = tasks.join_next_with_id() => {
-                    let id = match &done { Ok((id, ())) => *id, Err(e) => e.id() };
-                    in_flight.remove(&id);
-                }
+                Some(done) = tasks.join_next_with_id() => forget(&mut in_flight, done),
                 _ = &mut deadline => break,
             }
         }
@@ -156,7 +147,7 @@ impl Worker {
         }
     }
 
-    /// Runs every due job until none is left (tests and the `outbox` command).
+    /// Runs every due job until none is left (tests and benchmarks run delivery inline with it).
     pub async fn drain(&self) -> anyhow::Result<usize> {
         let mut total = 0;
         loop {
@@ -177,7 +168,8 @@ impl Worker {
     }
 
     async fn process(&self, job: Job) {
-        let draft = job.payload["draft_id"].as_i64().map(DraftId);
+        // The draft whose state follows the job (an AE notice leaves its draft alone).
+        let draft = job.payload["draft_id"].as_i64().map(DraftId).filter(|_| job.kind == SEND_DRAFT);
         let outcome = match job.kind.as_str() {
             SEND_DRAFT => self.send_draft(&job).await,
             AE_NOTICE => self.send_notice(&job).await,
@@ -190,7 +182,7 @@ impl Worker {
                 tracing::warn!(job = job.id, attempts = job.attempts, ?delay, %reason, "delivery will be retried");
                 metrics::counter!("overture_outbox_retries_total").increment(1);
                 let run_at = OffsetDateTime::now_utc() + delay;
-                self.store.retry_job(&job, draft.filter(|_| job.kind == SEND_DRAFT), &reason, run_at).await
+                self.store.retry_job(&job, draft, &reason, run_at).await
             }
             Err(e) => {
                 let reason = match e {
@@ -199,7 +191,7 @@ impl Worker {
                 };
                 tracing::warn!(job = job.id, %reason, "delivery failed for good");
                 metrics::counter!("overture_outbox_failed_total").increment(1);
-                self.store.fail_job(&job, draft.filter(|_| job.kind == SEND_DRAFT), &reason, self.clock.now()).await
+                self.store.fail_job(&job, draft, &reason, self.clock.now()).await
             }
         };
         if let Err(e) = recorded {
@@ -278,6 +270,15 @@ impl Worker {
             .map(|_| ())
             .map_err(|e| SendError::temporary(format!("recording the notice: {e:#}")))
     }
+}
+
+/// A finished task's job is no longer in flight.
+fn forget(in_flight: &mut HashMap<tokio::task::Id, Job>, done: Result<(tokio::task::Id, ()), tokio::task::JoinError>) {
+    let id = match &done {
+        Ok((id, ())) => *id,
+        Err(e) => e.id(),
+    };
+    in_flight.remove(&id);
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ async fn connected(account: &str) -> Setup {
     } else {
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
     }
-    let transport: Arc<dyn Transport> = Arc::new(GmailTransport::new(app.store().clone(), config).unwrap());
+    let transport: Arc<dyn Transport> = Arc::new(GmailTransport::new(app.store().clone(), config));
     let settings = WorkerSettings { backoff: std::time::Duration::from_millis(1), ..Default::default() };
     let worker = Worker::new(app.store().clone(), transport, Clock::fixed(NOW), settings);
     Setup { app, google, worker, token }
