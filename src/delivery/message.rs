@@ -31,9 +31,12 @@ pub fn build(o: &Outgoing) -> Result<Message, SendError> {
     if o.to.is_empty() {
         return Err(SendError::Permanent("the message has no recipient".into()));
     }
+    // One space between words: lettre encodes a run of spaces between non-ASCII words as encoded words
+    // side by side, and RFC 2047 readers drop the space between those ("café  ☕" arrives "café☕").
+    let subject = o.subject.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut builder = Message::builder()
         .from(mailbox(&o.from)?)
-        .subject(o.subject.as_str())
+        .subject(subject)
         .message_id(Some(format!("<{}>", o.message_id)))
         .date(o.date.into());
     for m in &o.to {
