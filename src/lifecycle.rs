@@ -10,7 +10,7 @@ use crate::compose::{Composer, MAX_SUBJECT_CHARS};
 use crate::context::{ExpansionContext, Person};
 use crate::delivery::{new_message_id, worker::Notice, AE_NOTICE};
 use crate::domain::{
-    group_thousands, header_safe, Approach, Customer, Draft, DraftEdit, DraftId, Mailbox, Role, TeamMember, Tone,
+    group_thousands, header_safe, Approach, Customer, Draft, DraftContent, DraftId, Mailbox, Role, TeamMember, Tone,
 };
 use crate::services::{context_of, Catalog, DraftError};
 use crate::store::{Approval, Approved, NewJob, Store, Workspace, SEND_DRAFT};
@@ -195,8 +195,8 @@ pub async fn edit(
     }
     let html = composer.html(&subject, &text).map_err(DraftError::from)?;
     let checks = composer.check(&subject, &text, &facts, &catalog.plans, &catalog.features);
-    let edit = DraftEdit { approach, tone, cc, cc_ae, subject, text, html, checks, facts };
-    match store.update_draft(ws, id, draft.revision, &edit, Some(member.id), now).await? {
+    let content = DraftContent { approach, tone, cc, cc_ae, subject, text, html, checks, facts };
+    match store.update_draft(ws, id, draft.revision, &content, Some(member.id), now).await? {
         Some(updated) => Ok(updated),
         // Someone else edited, sent or discarded it between our read and our write.
         None => match store.draft(ws, id).await? {

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use crate::compose::{ComposeError, Composer};
 use crate::context::{self, ExpansionContext, Surroundings};
 use crate::domain::{
-    Approach, Customer, CustomerId, Detection, Draft, Feature, Mailbox, NewDraft, Plan, Role, TeamMember,
+    Approach, Customer, CustomerId, Detection, Draft, DraftContent, Feature, Mailbox, NewDraft, Plan, Role, TeamMember,
     TemplateOverride, Tone,
 };
 use crate::signals::{self, Settings, Snapshot};
@@ -313,17 +313,19 @@ pub async fn draft_introduction(
     let new = NewDraft {
         customer_id: ctx.customer.id,
         opportunity_id: ctx.opportunity.as_ref().and_then(|o| o.id),
-        approach,
-        tone,
         from,
         to,
-        cc,
-        cc_ae: request.cc_ae,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        checks: email.checks,
-        facts: email.facts,
+        content: DraftContent {
+            approach,
+            tone,
+            cc,
+            cc_ae: request.cc_ae,
+            subject: email.subject,
+            text: email.text,
+            html: email.html,
+            checks: email.checks,
+            facts: email.facts,
+        },
         created_by: by.map(|m| m.id),
     };
     let draft = store.create_draft(ws, &new, now).await?;

@@ -156,9 +156,9 @@ impl Draft {
     }
 }
 
-/// A new wording of a draft: what an edit stores as the next revision.
+/// What a revision of a draft holds: the composed wording, or an edit of it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DraftEdit {
+pub struct DraftContent {
     pub approach: Approach,
     pub tone: Tone,
     pub cc: Vec<Mailbox>,
@@ -197,17 +197,10 @@ pub fn header_safe(value: &str) -> bool {
 pub struct NewDraft {
     pub customer_id: CustomerId,
     pub opportunity_id: Option<OpportunityId>,
-    pub approach: Approach,
-    pub tone: Tone,
     pub from: Mailbox,
     pub to: Vec<Mailbox>,
-    pub cc: Vec<Mailbox>,
-    pub cc_ae: bool,
-    pub subject: String,
-    pub text: String,
-    pub html: String,
-    pub checks: Checks,
-    pub facts: Vec<Fact>,
+    /// Revision 1.
+    pub content: DraftContent,
     /// The team member who asked for it (none from the command line).
     pub created_by: Option<i64>,
 }

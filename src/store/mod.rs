@@ -16,7 +16,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::context::StoredOpportunity;
 use crate::domain::{
-    Approach, AuditAction, AuditEntry, Contact, Customer, CustomerId, Detection, Draft, DraftEdit, DraftId,
+    Approach, AuditAction, AuditEntry, Contact, Customer, CustomerId, Detection, Draft, DraftContent, DraftId,
     DraftRevision, Feature, FeatureRequest, Milestone, NewDraft, OpportunityId, Plan, Role, TeamMember,
     TemplateOverride, UsageDay, UsageSummary,
 };
@@ -290,7 +290,7 @@ pub trait Store: Send + Sync {
         ws: &Workspace,
         id: DraftId,
         revision: i64,
-        edit: &DraftEdit,
+        content: &DraftContent,
         by: Option<i64>,
         now: OffsetDateTime,
     ) -> Result<Option<Draft>>;

@@ -27,7 +27,7 @@ macro_rules! impl_store {
             Workspace, SEND_DRAFT,
         };
         use crate::domain::{
-            Approach, AuditAction, AuditEntry, Contact, Customer, CustomerId, Detection, Draft, DraftEdit, DraftId,
+            Approach, AuditAction, AuditEntry, Contact, Customer, CustomerId, Detection, Draft, DraftContent, DraftId,
             DraftRevision, DraftStatus, Feature, FeatureRequest, Milestone, NewDraft, OpportunityId, Plan,
             TeamMember, TemplateOverride, UsageDay,
         };
@@ -91,28 +91,27 @@ macro_rules! impl_store {
             Ok(())
         }
 
-        /// The draft `id` of workspace `ws`, read inside a transaction.
-        async fn draft_in(tx: &mut Transaction<'static, $db>, ws: i64, id: DraftId) -> Result<Option<Draft>> {
+        /// The draft `id` of workspace `ws`, from a pool or inside a transaction.
+        async fn draft_in<'e>(
+            exec: impl sqlx::Executor<'e, Database = $db>,
+            ws: i64,
+            id: DraftId,
+        ) -> Result<Option<Draft>> {
             let row: Option<DraftRow> =
                 sqlx::query_as(&format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE workspace_id = $1 AND id = $2"))
                     .bind(ws)
                     .bind(id.0)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(exec)
                     .await?;
             row.map(DraftRow::into_draft).transpose()
         }
 
-        #[allow(clippy::too_many_arguments)]
+        /// Stores `c` as revision `revision` of draft `id`.
         async fn insert_revision(
             tx: &mut Transaction<'static, $db>,
             id: DraftId,
             revision: i64,
-            approach: Approach,
-            tone: crate::domain::Tone,
-            cc: &[crate::domain::Mailbox],
-            subject: &str,
-            text: &str,
-            checks: &crate::domain::Checks,
+            c: &DraftContent,
             by: Option<i64>,
             now: OffsetDateTime,
         ) -> Result<()> {
@@ -122,12 +121,12 @@ macro_rules! impl_store {
             )
             .bind(id.0)
             .bind(revision)
-            .bind(approach.as_str())
-            .bind(tone.as_str())
-            .bind(serde_json::to_string(cc)?)
-            .bind(subject)
-            .bind(text)
-            .bind(serde_json::to_string(checks)?)
+            .bind(c.approach.as_str())
+            .bind(c.tone.as_str())
+            .bind(serde_json::to_string(&c.cc)?)
+            .bind(&c.subject)
+            .bind(&c.text)
+            .bind(serde_json::to_string(&c.checks)?)
             .bind(by)
             .bind(now)
             .execute(&mut **tx)
@@ -838,40 +837,33 @@ macro_rules! impl_store {
                 .bind(ws.id)
                 .bind(d.customer_id.0)
                 .bind(d.opportunity_id.map(|o| o.0))
-                .bind(d.approach.as_str())
-                .bind(d.tone.as_str())
+                .bind(d.content.approach.as_str())
+                .bind(d.content.tone.as_str())
                 .bind(&d.from.name)
                 .bind(&d.from.email)
                 .bind(serde_json::to_string(&d.to)?)
-                .bind(serde_json::to_string(&d.cc)?)
-                .bind(d.cc_ae)
-                .bind(&d.subject)
-                .bind(&d.text)
-                .bind(&d.html)
-                .bind(serde_json::to_string(&d.checks)?)
-                .bind(serde_json::to_string(&d.facts)?)
+                .bind(serde_json::to_string(&d.content.cc)?)
+                .bind(d.content.cc_ae)
+                .bind(&d.content.subject)
+                .bind(&d.content.text)
+                .bind(&d.content.html)
+                .bind(serde_json::to_string(&d.content.checks)?)
+                .bind(serde_json::to_string(&d.content.facts)?)
                 .bind(d.created_by)
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
                 let id = DraftId(id);
-                insert_revision(&mut tx, id, 1, d.approach, d.tone, &d.cc, &d.subject, &d.text, &d.checks, d.created_by, now).await?;
-                let detail = serde_json::json!({"customer_id": d.customer_id.to_string(), "approach": d.approach.as_str()});
+                insert_revision(&mut tx, id, 1, &d.content, d.created_by, now).await?;
+                let detail = serde_json::json!({"customer_id": d.customer_id.to_string(), "approach": d.content.approach.as_str()});
                 audit(&mut tx, ws.id, d.created_by, AuditAction::DraftCreated, Some(id), &detail, now).await?;
-                let draft = draft_in(&mut tx, ws.id, id).await?.context("the new draft vanished")?;
+                let draft = draft_in(&mut *tx, ws.id, id).await?.context("the new draft vanished")?;
                 tx.commit().await?;
                 Ok(draft)
             }
 
             async fn draft(&self, ws: &Workspace, id: DraftId) -> Result<Option<Draft>> {
-                let row: Option<DraftRow> = sqlx::query_as(&format!(
-                    "SELECT {DRAFT_COLUMNS} FROM drafts WHERE workspace_id = $1 AND id = $2"
-                ))
-                .bind(ws.id)
-                .bind(id.0)
-                .fetch_optional(self.reader())
-                .await?;
-                row.map(DraftRow::into_draft).transpose()
+                draft_in(self.reader(), ws.id, id).await
             }
 
             async fn update_draft(
@@ -879,7 +871,7 @@ macro_rules! impl_store {
                 ws: &Workspace,
                 id: DraftId,
                 revision: i64,
-                e: &DraftEdit,
+                e: &DraftContent,
                 by: Option<i64>,
                 now: OffsetDateTime,
             ) -> Result<Option<Draft>> {
@@ -910,9 +902,9 @@ macro_rules! impl_store {
                     return Ok(None);
                 }
                 let next = revision + 1;
-                insert_revision(&mut tx, id, next, e.approach, e.tone, &e.cc, &e.subject, &e.text, &e.checks, by, now).await?;
+                insert_revision(&mut tx, id, next, e, by, now).await?;
                 audit(&mut tx, ws.id, by, AuditAction::DraftEdited, Some(id), &serde_json::json!({"revision": next}), now).await?;
-                let draft = draft_in(&mut tx, ws.id, id).await?;
+                let draft = draft_in(&mut *tx, ws.id, id).await?;
                 tx.commit().await?;
                 Ok(draft)
             }
@@ -945,46 +937,30 @@ macro_rules! impl_store {
                         return Ok(Approved::KeyUsedFor(DraftId(other)));
                     }
                 }
-                // Status and revision decide; the whole draft is read only for the answer.
-                let state: Option<(String, i64)> =
-                    sqlx::query_as("SELECT status, revision FROM drafts WHERE workspace_id = $1 AND id = $2")
-                        .bind(ws.id)
-                        .bind(a.draft_id.0)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let Some((status, revision)) = state else {
-                    return Ok(Approved::NotFound);
-                };
-                let status: DraftStatus = status.parse().map_err(anyhow::Error::msg)?;
-                if matches!(status, DraftStatus::Queued | DraftStatus::Sending | DraftStatus::Sent) {
-                    let current = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the draft vanished")?;
-                    return Ok(Approved::Already(current));
-                }
-                if !matches!(status, DraftStatus::Draft | DraftStatus::Failed) || revision != a.revision {
-                    let current = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the draft vanished")?;
-                    return Ok(Approved::Changed(current));
-                }
-                // Conditional, so that of concurrent approvals (PostgreSQL runs them side by side) one wins;
-                // the others see the draft queued and answer as a repeated Send.
+                // Conditional: only an editable draft at the approved revision is approved, and of concurrent
+                // approvals (PostgreSQL runs them side by side) exactly one wins.
                 let won = sqlx::query(
                     "UPDATE drafts SET status = 'queued', approved_by = $1, approved_at = $2, approved_revision = $3, \
                      message_id = $4, error = NULL, updated_at = $2 \
-                     WHERE id = $5 AND revision = $3 AND status IN ('draft', 'failed')",
+                     WHERE workspace_id = $5 AND id = $6 AND revision = $3 AND status IN ('draft', 'failed')",
                 )
                 .bind(a.approver)
                 .bind(now)
                 .bind(a.revision)
                 .bind(&a.message_id)
+                .bind(ws.id)
                 .bind(a.draft_id.0)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()
                     == 1;
                 if !won {
-                    let current = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the draft vanished")?;
-                    return Ok(match current.status {
-                        DraftStatus::Queued | DraftStatus::Sending | DraftStatus::Sent => Approved::Already(current),
-                        _ => Approved::Changed(current),
+                    return Ok(match draft_in(&mut *tx, ws.id, a.draft_id).await? {
+                        None => Approved::NotFound,
+                        Some(d) if matches!(d.status, DraftStatus::Queued | DraftStatus::Sending | DraftStatus::Sent) => {
+                            Approved::Already(d)
+                        }
+                        Some(d) => Approved::Changed(d),
                     });
                 }
                 for job in &a.jobs {
@@ -1021,7 +997,7 @@ macro_rules! impl_store {
                 }
                 let detail = serde_json::json!({"revision": a.revision, "message_id": a.message_id});
                 audit(&mut tx, ws.id, Some(a.approver), AuditAction::DraftApproved, Some(a.draft_id), &detail, now).await?;
-                let draft = draft_in(&mut tx, ws.id, a.draft_id).await?.context("the approved draft vanished")?;
+                let draft = draft_in(&mut *tx, ws.id, a.draft_id).await?.context("the approved draft vanished")?;
                 tx.commit().await?;
                 Ok(Approved::Queued(draft))
             }
@@ -1042,7 +1018,7 @@ macro_rules! impl_store {
                     return Ok(None);
                 }
                 audit(&mut tx, ws.id, Some(by), AuditAction::DraftDiscarded, Some(id), &serde_json::json!({}), now).await?;
-                let draft = draft_in(&mut tx, ws.id, id).await?;
+                let draft = draft_in(&mut *tx, ws.id, id).await?;
                 tx.commit().await?;
                 Ok(draft)
             }
