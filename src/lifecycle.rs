@@ -10,7 +10,7 @@ use crate::compose::{Composer, MAX_SUBJECT_CHARS};
 use crate::context::{ExpansionContext, Person};
 use crate::delivery::{new_message_id, worker::Notice, AE_NOTICE};
 use crate::domain::{
-    group_thousands, header_safe, Approach, Customer, Draft, DraftContent, DraftId, Mailbox, Role, TeamMember, Tone,
+    group_thousands, Approach, Customer, Draft, DraftContent, DraftId, DraftStatus, Mailbox, Role, TeamMember, Tone,
 };
 use crate::services::{context_of, Catalog, DraftError};
 use crate::store::{Approval, Approved, NewJob, Store, Workspace, SEND_DRAFT};
@@ -101,7 +101,8 @@ fn clean_subject(subject: &str) -> Result<String> {
     if subject.is_empty() {
         return Err(LifecycleError::Invalid("invalid_subject", "The subject cannot be empty".into()));
     }
-    if !header_safe(subject) || subject.chars().any(char::is_control) {
+    // Control characters include CR, LF and NUL: no header injection through an edited subject.
+    if subject.chars().any(char::is_control) {
         return Err(LifecycleError::Invalid(
             "invalid_subject",
             "The subject must be one line without control characters".into(),
@@ -256,13 +257,11 @@ pub async fn approve(
     run_at: OffsetDateTime,
 ) -> Result<(Draft, bool)> {
     let (draft, customer) = load(store, ws, member, id).await?;
-    let repeat = |d: Draft| Ok((d, false));
-    if !draft.is_editable() && draft.status != crate::domain::DraftStatus::Discarded {
+    match draft.status {
+        DraftStatus::Draft | DraftStatus::Failed => {}
         // Approved before: a repeated Send never queues a second delivery.
-        return repeat(draft);
-    }
-    if !draft.is_editable() {
-        return Err(LifecycleError::NotEditable(Box::new(draft)));
+        DraftStatus::Queued | DraftStatus::Sending | DraftStatus::Sent => return Ok((draft, false)),
+        DraftStatus::Discarded => return Err(LifecycleError::NotEditable(Box::new(draft))),
     }
     check_revision(&draft, request.revision)?;
     if draft.has_warnings() && !request.acknowledge_warnings {
@@ -302,7 +301,7 @@ pub async fn approve(
     };
     match store.approve_draft(ws, &approval, now).await? {
         Approved::Queued(d) => Ok((d, true)),
-        Approved::Already(d) => repeat(d),
+        Approved::Already(d) => Ok((d, false)),
         Approved::KeyUsedFor(other) => Err(LifecycleError::KeyReused(other)),
         Approved::Changed(d) if d.is_editable() => {
             Err(LifecycleError::Stale { current: d.revision, yours: draft.revision })
@@ -321,7 +320,7 @@ pub async fn discard(
     now: OffsetDateTime,
 ) -> Result<Draft> {
     let (draft, _) = load(store, ws, member, id).await?;
-    if draft.status == crate::domain::DraftStatus::Discarded {
+    if draft.status == DraftStatus::Discarded {
         return Ok(draft);
     }
     match store.discard_draft(ws, id, member.id, now).await? {

@@ -72,18 +72,7 @@ pub async fn upsell_intro(
 ) -> ApiResult<(StatusCode, Json<DraftWithContext>)> {
     auth.require(&[Role::Admin, Role::Csm], "compose introductions")?;
     let body: UpsellIntroBody = parse_json(&body)?;
-    let approach = body
-        .approach
-        .as_deref()
-        .map(str::parse::<Approach>)
-        .transpose()
-        .map_err(|m| ApiError::unprocessable("invalid_approach", m))?;
-    let tone = body
-        .tone
-        .as_deref()
-        .map(str::parse::<Tone>)
-        .transpose()
-        .map_err(|m| ApiError::unprocessable("invalid_tone", m))?;
+    let (approach, tone) = approach_and_tone(body.approach.as_deref(), body.tone.as_deref())?;
     let ws = &auth.0.workspace;
     let record = resolve_record(&state, ws, &id).await?;
     let catalog = state.catalogs.get(&state.store, ws).await?;
@@ -105,9 +94,11 @@ pub async fn upsell_intro(
     security(("bearer" = [])),
     responses((status = 200, body = Draft), (status = 404, body = ErrorBody)))]
 pub async fn get_one(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Draft>> {
-    let not_found = || ApiError::not_found(&format!("Draft `{id}`"));
-    let draft_id: DraftId = id.parse().map_err(|_| not_found())?;
-    let draft = state.store.draft(&auth.0.workspace, draft_id).await?.ok_or_else(not_found)?;
+    let draft = state
+        .store
+        .draft(&auth.0.workspace, draft_id(&id)?)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&format!("Draft `{id}`")))?;
     Ok(Json(draft))
 }
 
@@ -132,6 +123,13 @@ impl From<LifecycleError> for ApiError {
             LifecycleError::Draft(e) => e.into(),
         }
     }
+}
+
+/// An optional approach and tone as named in a body (422 `invalid_approach` / `invalid_tone`).
+fn approach_and_tone(approach: Option<&str>, tone: Option<&str>) -> ApiResult<(Option<Approach>, Option<Tone>)> {
+    let approach = approach.map(str::parse).transpose().map_err(|m| ApiError::unprocessable("invalid_approach", m))?;
+    let tone = tone.map(str::parse).transpose().map_err(|m| ApiError::unprocessable("invalid_tone", m))?;
+    Ok((approach, tone))
 }
 
 fn draft_id(id: &str) -> ApiResult<DraftId> {
@@ -182,22 +180,13 @@ pub async fn patch(
 ) -> ApiResult<Json<Draft>> {
     let id = draft_id(&id)?;
     let body: DraftPatchBody = parse_json(&body)?;
+    let (approach, tone) = approach_and_tone(body.approach.as_deref(), body.tone.as_deref())?;
     let patch = DraftPatch {
         subject: body.subject,
         text: body.text,
         cc_ae: body.cc_ae,
-        approach: body
-            .approach
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|m| ApiError::unprocessable("invalid_approach", m))?,
-        tone: body
-            .tone
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|m| ApiError::unprocessable("invalid_tone", m))?,
+        approach,
+        tone,
         revision: body.revision,
     };
     let ws = &auth.0.workspace;

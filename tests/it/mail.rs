@@ -106,14 +106,6 @@ impl SmtpServer {
     pub fn messages(&self) -> Vec<Received> {
         read_dir_sorted(&self.new_dir()).into_iter().map(|raw| Received { raw }).collect()
     }
-
-    /// Forgets what was received.
-    #[allow(dead_code)]
-    pub fn clear(&self) {
-        for entry in std::fs::read_dir(self.new_dir()).into_iter().flatten().flatten() {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
 }
 
 pub fn read_dir_sorted(dir: &Path) -> Vec<Vec<u8>> {
