@@ -49,3 +49,37 @@ impl Transport for FileTransport {
         Ok(Delivery::default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Mailbox;
+
+    fn message(text: &str) -> Outgoing {
+        let mailbox = |email: &str| Mailbox { name: "X".into(), email: email.into() };
+        Outgoing {
+            workspace_id: 1,
+            from: mailbox("sarah@vendor.example"),
+            to: vec![mailbox("jennifer@acme.example")],
+            cc: Vec::new(),
+            subject: "Hello".into(),
+            text: text.into(),
+            html: None,
+            message_id: "drf_1.ab/../c@vendor.example".into(),
+            date: time::OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_retried_message_is_written_once_and_names_cannot_leave_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let transport = FileTransport::new(dir.path()).unwrap();
+        transport.send(&message("first attempt")).await.unwrap();
+        transport.send(&message("retry")).await.unwrap();
+        let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.path()).collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(files[0].file_name().unwrap(), "drf_1.ab_.._c@vendor.example.eml");
+        let written = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(written.contains("first attempt") && !written.contains("retry"));
+    }
+}

@@ -1,11 +1,11 @@
-//! Crash safety of the outbox: `overture serve` processes are killed (SIGKILL) while 200 approved
-//! drafts drain, then started again; every draft must be delivered exactly once. On PostgreSQL three
-//! processes share the work. The file transport names each message by its Message-ID (fixed at
-//! approval), so the outbox directory shows exactly what reached the "mailbox".
+//! Crash safety of the outbox: an `overture serve` process is killed (SIGKILL) while 200 approved
+//! drafts drain to a real SMTP server, then started again. No draft may be lost, each is recorded as sent
+//! once, and a second copy can only be a message that was in flight at the kill (the SMTP call is the
+//! one window; it carries the same Message-ID, fixed at approval). On PostgreSQL three processes share
+//! the work.
 
 use std::collections::HashMap;
 use std::net::TcpListener;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,16 +13,19 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::common::TestApp;
+use crate::mail::SmtpServer;
 
 const DRAFTS: usize = 200;
+/// Deliveries in flight in the process that is killed: at most this many can arrive twice.
+const KILLED_CONCURRENCY: usize = 2;
 
-fn spawn(db_url: &str, outbox: &Path, concurrency: usize) -> Child {
+fn spawn(db_url: &str, mail: &str, concurrency: usize) -> Child {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     Command::new(env!("CARGO_BIN_EXE_overture"))
         .arg("serve")
         .env("OVERTURE_DATABASE_URL", db_url)
         .env("OVERTURE_BIND", format!("127.0.0.1:{port}"))
-        .env("OVERTURE_MAIL", format!("file:{}", outbox.display()))
+        .env("OVERTURE_MAIL", mail)
         .env("OVERTURE_NOW", "2026-11-25T09:00:00Z")
         .env("OVERTURE_OUTBOX_CONCURRENCY", concurrency.to_string())
         .env("OVERTURE_OUTBOX_LEASE_SECS", "2")
@@ -31,16 +34,6 @@ fn spawn(db_url: &str, outbox: &Path, concurrency: usize) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("the overture binary")
-}
-
-fn delivered(outbox: &Path) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(outbox).into_iter().flatten().flatten() {
-        if entry.path().extension().is_some_and(|e| e == "eml") {
-            out.push(std::fs::read(entry.path()).unwrap());
-        }
-    }
-    out
 }
 
 fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
@@ -61,17 +54,17 @@ async fn crash_and_recover(processes: usize) {
         assert_eq!(app.send(&id, &token, &json!({}), None).await.status, StatusCode::ACCEPTED);
         ids.push(id);
     }
-    let outbox = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start();
     let url = app.db.url.clone();
 
-    let mut children: Vec<Child> = (0..processes).map(|_| spawn(&url, outbox.path(), 2)).collect();
-    wait_until("the first deliveries", Duration::from_secs(60), || delivered(outbox.path()).len() >= 30);
+    let mut children: Vec<Child> = (0..processes).map(|_| spawn(&url, &server.url(), KILLED_CONCURRENCY)).collect();
+    wait_until("the first deliveries", Duration::from_secs(60), || server.messages().len() >= 30);
     // SIGKILL: no chance to finish or give back what it holds.
     children[0].kill().unwrap();
     children[0].wait().unwrap();
-    let at_kill = delivered(outbox.path()).len();
+    let at_kill = server.messages().len();
     assert!(at_kill < DRAFTS, "the kill came after the drain finished; the test proves nothing");
-    children[0] = spawn(&url, outbox.path(), 16);
+    children[0] = spawn(&url, &server.url(), 16);
 
     let ws = app.store().workspace("default").await.unwrap().unwrap();
     let started = Instant::now();
@@ -89,16 +82,20 @@ async fn crash_and_recover(processes: usize) {
     }
 
     let mut by_id: HashMap<String, usize> = HashMap::new();
-    for raw in delivered(outbox.path()) {
-        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
-        *by_id.entry(parsed.message_id().unwrap().to_string()).or_default() += 1;
+    for m in server.messages() {
+        *by_id.entry(m.message_id()).or_default() += 1;
     }
-    assert_eq!(by_id.len(), DRAFTS, "one message per draft");
+    assert_eq!(by_id.len(), DRAFTS, "every draft arrived, and nothing else");
     for id in &ids {
         let d = app.store().draft(&ws, id.parse().unwrap()).await.unwrap().unwrap();
         assert_eq!(d.status.as_str(), "sent", "{id}");
-        assert_eq!(by_id.get(d.message_id.as_deref().unwrap()), Some(&1), "{id} delivered exactly once");
+        assert!(by_id.contains_key(d.message_id.as_deref().unwrap()), "{id} was delivered");
     }
+    let copies: usize = by_id.values().map(|n| n - 1).sum();
+    assert!(
+        copies <= KILLED_CONCURRENCY,
+        "{copies} second copies; only the {KILLED_CONCURRENCY} deliveries in flight at the kill may repeat"
+    );
     let sent_entries = app
         .store()
         .audit_log(&ws, 10_000, None)
@@ -111,7 +108,7 @@ async fn crash_and_recover(processes: usize) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_process_loses_and_repeats_no_delivery() {
+async fn a_killed_process_loses_nothing_and_repeats_only_what_was_in_flight() {
     // SQLite: one process; PostgreSQL: three sharing the work.
     let processes = if app_is_postgres() { 3 } else { 1 };
     crash_and_recover(processes).await;
