@@ -11,8 +11,9 @@ use time::OffsetDateTime;
 
 use overture::clock::Clock;
 use overture::compose::{ComposeError, Composer};
-use overture::delivery::{self, gmail, GmailConfig, MailSetting, Worker, WorkerSettings};
+use overture::delivery::{self, gmail, GmailConfig, MailSetting, Webhook, Worker, WorkerSettings};
 use overture::domain::{group_thousands, Approach, Customer, Draft, Tone};
+use overture::engagement::{Pollers, Responses, Tracker};
 use overture::import::{self, ImportFailure, Staged};
 use overture::services::{self, Catalog, DraftError, DraftRequest, Lookup};
 use overture::store::{self, Store, Workspace};
@@ -45,6 +46,31 @@ pub struct Settings {
     pub outbox: OutboxArgs,
     #[command(flatten)]
     pub gmail: GmailArgs,
+    #[command(flatten)]
+    pub engagement: EngagementArgs,
+}
+
+#[derive(Args)]
+pub struct EngagementArgs {
+    /// Tracking token keys, ID:SECRET[,ID:SECRET…]; the first signs, all verify (default: a key the
+    /// server makes once and keeps in the database).
+    #[arg(long, env = "OVERTURE_TRACKING_KEYS", global = true, hide_env_values = true)]
+    pub tracking_keys: Option<String>,
+    /// HMAC-SHA256 key of `POST /api/inbound/email` (unset: the webhook answers 503).
+    #[arg(long, env = "OVERTURE_INBOUND_SECRET", global = true, hide_env_values = true)]
+    pub inbound_secret: Option<String>,
+    /// CRM webhook: a signed POST for every positive response handed to the AE.
+    #[arg(long, env = "OVERTURE_WEBHOOK_URL", global = true)]
+    pub webhook_url: Option<String>,
+    /// Key of the webhook's X-Overture-Signature (default: OVERTURE_INBOUND_SECRET).
+    #[arg(long, env = "OVERTURE_WEBHOOK_SECRET", global = true, hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+    /// A mailbox to poll for replies: imaps://user:pass@host[:port]/INBOX (imap:// without TLS).
+    #[arg(long, env = "OVERTURE_IMAP", global = true, hide_env_values = true)]
+    pub imap: Option<String>,
+    /// Seconds between reply polls (Gmail, IMAP) and follow-up scans.
+    #[arg(long, env = "OVERTURE_POLL_SECS", default_value_t = 60, global = true)]
+    pub poll_secs: u64,
 }
 
 #[derive(Args)]
@@ -431,7 +457,7 @@ fn gmail_config(settings: &Settings) -> CliResult<Option<GmailConfig>> {
         CliError::Input("OVERTURE_SECRET_KEY (64 hex digits, e.g. `openssl rand -hex 32`) is required for Gmail".into())
     })?;
     let secrets = gmail::SecretBox::from_setting(key).map_err(CliError::Input)?;
-    let public = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
+    let public = public_url(settings);
     Ok(Some(GmailConfig {
         client_id,
         client_secret,
@@ -441,6 +467,18 @@ fn gmail_config(settings: &Settings) -> CliResult<Option<GmailConfig>> {
         redirect_url: format!("{}/api/gmail/callback", public.trim_end_matches('/')),
         secrets,
     }))
+}
+
+fn public_url(settings: &Settings) -> String {
+    settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind))
+}
+
+/// Open and click tracking with the configured keys (or the database's own) and the public URL.
+async fn tracker(store: &Arc<dyn Store>, settings: &Settings) -> CliResult<Arc<Tracker>> {
+    let keys = Tracker::keys_for(store, settings.engagement.tracking_keys.as_deref())
+        .await
+        .map_err(|e| CliError::Input(format!("{e:#}")))?;
+    Ok(Arc::new(Tracker::new(store.clone(), keys, &public_url(settings))))
 }
 
 async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliResult {
@@ -457,14 +495,34 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliR
         backoff: Duration::from_secs_f64(o.outbox_backoff_secs.clamp(0.01, 3600.0)),
         ..WorkerSettings::default()
     };
-    let worker = Worker::new(store.clone(), transport, clock, worker_settings);
-    let options = http::Options { outbox: Some(worker.waker()), gmail };
+    let tracker = tracker(&store, settings).await?;
+    let e = &settings.engagement;
+    let mut worker = Worker::new(store.clone(), transport, clock, worker_settings).with_tracking(tracker.clone());
+    if let Some(url) = e.webhook_url.clone().filter(|u| !u.trim().is_empty()) {
+        url::Url::parse(&url).map_err(|err| CliError::Input(format!("OVERTURE_WEBHOOK_URL `{url}`: {err}")))?;
+        let secret = e.webhook_secret.clone().or_else(|| e.inbound_secret.clone()).ok_or_else(|| {
+            CliError::Input(
+                "OVERTURE_WEBHOOK_URL needs OVERTURE_WEBHOOK_SECRET (or OVERTURE_INBOUND_SECRET) to sign calls".into(),
+            )
+        })?;
+        worker = worker.with_webhook(Webhook { url, secret: secret.into_bytes(), client: reqwest::Client::new() });
+    }
+    let options = http::Options {
+        outbox: Some(worker.waker()),
+        gmail: gmail.clone(),
+        tracker: Some(tracker),
+        inbound_secret: e.inbound_secret.clone(),
+        webhook: e.webhook_url.as_deref().is_some_and(|u| !u.trim().is_empty()),
+    };
+    let responses = Arc::new(Responses::new(store.clone(), clock, options.webhook).map_err(CliError::Other)?);
+    let pollers = Pollers::new(responses.clone(), gmail, e.imap.as_deref()).map_err(CliError::Input)?;
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
         .map_err(|e| CliError::Input(format!("cannot listen on {}: {e}", settings.bind)))?;
     tracing::info!(address = %settings.bind, backend = store.backend(), %mail, "Overture is listening");
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let outbox = tokio::spawn(worker.run(stopped));
+    let outbox = tokio::spawn(worker.run(stopped.clone()));
+    let scheduler = tokio::spawn(pollers.run(Duration::from_secs(e.poll_secs.max(1)), stopped));
     let served = axum::serve(listener, http::app_with(store, clock, options)?)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -473,6 +531,9 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliR
     let _ = stop.send(true);
     if let Err(e) = outbox.await {
         tracing::error!(error = ?e, "the outbox worker stopped abnormally");
+    }
+    if let Err(e) = scheduler.await {
+        tracing::error!(error = ?e, "the reply poller stopped abnormally");
     }
     served?;
     Ok(())

@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod demo;
 pub mod detection;
 pub mod domain;
+pub mod engagement;
 pub mod http;
 pub mod import;
 pub mod lifecycle;

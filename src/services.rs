@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 use crate::compose::{ComposeError, Composer};
 use crate::context::{self, ExpansionContext, Surroundings};
 use crate::domain::{
-    Approach, Customer, CustomerId, Detection, Draft, DraftContent, Feature, Mailbox, NewDraft, Plan, Role, TeamMember,
-    TemplateOverride, Tone,
+    Approach, Customer, CustomerId, Detection, Draft, DraftContent, DraftKind, Feature, Mailbox, NewDraft, Plan, Role,
+    TeamMember, TemplateOverride, Tone,
 };
 use crate::signals::{self, Settings, Snapshot};
 use crate::store::{CustomerRecord, Store, Workspace};
@@ -327,6 +327,8 @@ pub async fn draft_introduction(
             facts: email.facts,
         },
         created_by: by.map(|m| m.id),
+        kind: DraftKind::Intro,
+        in_reply_to: None,
     };
     let draft = store.create_draft(ws, &new, now).await?;
     Ok((draft, ctx))

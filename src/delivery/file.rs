@@ -66,6 +66,7 @@ mod tests {
             text: text.into(),
             html: None,
             message_id: "drf_1.ab/../c@vendor.example".into(),
+            in_reply_to: None,
             date: time::OffsetDateTime::UNIX_EPOCH,
         }
     }

@@ -276,6 +276,43 @@ impl GmailTransport {
         )))
     }
 
+    /// A Gmail API `GET` (path after `/gmail/v1/users/me/`) for the connected mailbox, refreshing the
+    /// access token once on a 401. `None` for a 404 (history too old, message gone).
+    pub async fn get_json(
+        &self,
+        ws: &crate::store::Workspace,
+        conn: &GmailConnection,
+        path: &str,
+    ) -> Result<Option<serde_json::Value>, SendError> {
+        let url = format!("{}/gmail/v1/users/me/{path}", self.config.api_url);
+        let get = |token: String| {
+            let request = self.http.get(&url).bearer_auth(token);
+            async move { request.send().await.map_err(|e| SendError::temporary(format!("reaching the Gmail API: {e}"))) }
+        };
+        let token = match self.cached(conn.member_id) {
+            Some(token) => token,
+            None => self.refresh(ws, conn).await?,
+        };
+        let mut response = get(token).await?;
+        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
+            self.forget(conn.member_id);
+            response = get(self.refresh(ws, conn).await?).await?;
+        }
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if status.is_success() {
+            return response
+                .json()
+                .await
+                .map(Some)
+                .map_err(|e| SendError::temporary(format!("reading the Gmail API: {e}")));
+        }
+        let error: GoogleError = response.json().await.unwrap_or_default();
+        Err(SendError::temporary(format!("the Gmail API answered {status} {}", error.describe())))
+    }
+
     async fn post_raw(&self, token: &str, raw: &str) -> Result<reqwest::Response, SendError> {
         self.http
             .post(format!("{}/gmail/v1/users/me/messages/send", self.config.api_url))

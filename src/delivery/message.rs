@@ -25,8 +25,8 @@ fn mailbox(m: &Mailbox) -> Result<LettreMailbox, SendError> {
 
 /// The message, or a permanent error naming the bad value.
 pub fn build(o: &Outgoing) -> Result<Message, SendError> {
-    if !header_safe(&o.subject) || !header_safe(&o.message_id) {
-        return Err(SendError::Permanent("the subject or Message-ID holds a line break or NUL".into()));
+    if !header_safe(&o.subject) || !header_safe(&o.message_id) || !o.in_reply_to.as_deref().is_none_or(header_safe) {
+        return Err(SendError::Permanent("the subject, Message-ID or In-Reply-To holds a line break or NUL".into()));
     }
     if o.to.is_empty() {
         return Err(SendError::Permanent("the message has no recipient".into()));
@@ -39,6 +39,10 @@ pub fn build(o: &Outgoing) -> Result<Message, SendError> {
         .subject(subject)
         .message_id(Some(format!("<{}>", o.message_id)))
         .date(o.date.into());
+    if let Some(parent) = &o.in_reply_to {
+        // A follow-up joins the introduction's thread in every mail client.
+        builder = builder.in_reply_to(format!("<{parent}>")).references(format!("<{parent}>"));
+    }
     for m in &o.to {
         builder = builder.to(mailbox(m)?);
     }

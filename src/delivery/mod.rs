@@ -23,7 +23,7 @@ pub use gmail::{GmailConfig, GmailTransport};
 pub use message::{build as build_message, formatted as format_message};
 pub use setting::{MailSetting, Tls};
 pub use smtp::SmtpTransport;
-pub use worker::{Worker, WorkerSettings, AE_NOTICE};
+pub use worker::{Webhook, Worker, WorkerSettings, AE_HANDOFF, AE_NOTICE, WEBHOOK};
 
 /// One message as handed to a transport.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +39,8 @@ pub struct Outgoing {
     pub html: Option<String>,
     /// Without angle brackets.
     pub message_id: String,
+    /// The Message-ID (without brackets) this message answers: sets In-Reply-To and References.
+    pub in_reply_to: Option<String>,
     pub date: OffsetDateTime,
 }
 

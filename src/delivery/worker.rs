@@ -17,10 +17,25 @@ use tokio::task::JoinSet;
 use super::{Outgoing, SendError, Transport};
 use crate::clock::Clock;
 use crate::domain::{AuditAction, DraftId, DraftStatus, Mailbox};
+use crate::engagement::signature;
+use crate::engagement::tracking::{self, Claim};
+use crate::engagement::Tracker;
 use crate::store::{Job, Store, SEND_DRAFT};
 
 /// The kind of job that tells the AE about an introduction sent without them in copy.
 pub const AE_NOTICE: &str = "ae_notice";
+/// The kind of job that hands a positive response to the AE (payload: a [`Notice`]).
+pub const AE_HANDOFF: &str = "ae_handoff";
+/// The kind of job that calls the CRM webhook (payload: the JSON body).
+pub const WEBHOOK: &str = "webhook";
+
+/// Where the CRM webhook goes and the key of its signature.
+#[derive(Clone)]
+pub struct Webhook {
+    pub url: String,
+    pub secret: Vec<u8>,
+    pub client: reqwest::Client,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WorkerSettings {
@@ -79,11 +94,25 @@ pub struct Worker {
     clock: Clock,
     settings: WorkerSettings,
     wake: Arc<Notify>,
+    tracker: Option<Arc<Tracker>>,
+    webhook: Option<Webhook>,
 }
 
 impl Worker {
     pub fn new(store: Arc<dyn Store>, transport: Arc<dyn Transport>, clock: Clock, settings: WorkerSettings) -> Worker {
-        Worker { store, transport, clock, settings, wake: Arc::default() }
+        Worker { store, transport, clock, settings, wake: Arc::default(), tracker: None, webhook: None }
+    }
+
+    /// Calls the CRM webhook for the `webhook` jobs.
+    pub fn with_webhook(mut self, webhook: Webhook) -> Worker {
+        self.webhook = Some(webhook);
+        self
+    }
+
+    /// Adds the open pixel and tracked links to the HTML of drafts that may be tracked.
+    pub fn with_tracking(mut self, tracker: Arc<Tracker>) -> Worker {
+        self.tracker = Some(tracker);
+        self
     }
 
     /// Wakes the worker at once (an approval in this process) instead of at the next poll.
@@ -172,7 +201,9 @@ impl Worker {
         let draft = job.payload["draft_id"].as_i64().map(DraftId).filter(|_| job.kind == SEND_DRAFT);
         let outcome = match job.kind.as_str() {
             SEND_DRAFT => self.send_draft(&job).await,
-            AE_NOTICE => self.send_notice(&job).await,
+            AE_NOTICE => self.send_notice(&job, AuditAction::AeNotified).await,
+            AE_HANDOFF => self.send_notice(&job, AuditAction::AeHandoff).await,
+            WEBHOOK => self.call_webhook(&job).await,
             other => Err(SendError::Permanent(format!("unknown job kind `{other}`"))),
         };
         let recorded = match outcome {
@@ -224,6 +255,7 @@ impl Worker {
         }
         let message_id =
             draft.message_id.clone().ok_or_else(|| SendError::Permanent("no Message-ID was fixed".into()))?;
+        let html = self.tracked_html(ws_id, &draft).await.map_err(store_error)?;
         let outgoing = Outgoing {
             workspace_id: ws_id,
             from: draft.from,
@@ -231,8 +263,9 @@ impl Worker {
             cc: draft.cc,
             subject: draft.subject,
             text: draft.text,
-            html: Some(draft.html),
+            html: Some(html),
             message_id,
+            in_reply_to: draft.in_reply_to,
             date: self.clock.now(),
         };
         let delivery = self.transport.send(&outgoing).await?;
@@ -247,7 +280,60 @@ impl Worker {
         }
     }
 
-    async fn send_notice(&self, job: &Job) -> Result<(), SendError> {
+    /// The HTML to send: with the pixel and tracked links when the workspace tracks and no recipient
+    /// opted out. The links are stored before the message leaves, so its first click finds them.
+    async fn tracked_html(&self, ws: i64, draft: &crate::domain::Draft) -> anyhow::Result<String> {
+        let Some(tracker) = &self.tracker else {
+            return Ok(draft.html.clone());
+        };
+        if !self.store.tracking_allowed(ws, draft).await? {
+            return Ok(draft.html.clone());
+        }
+        let claim = Claim {
+            workspace_id: ws,
+            draft_id: draft.id.0,
+            link: None,
+            issued: OffsetDateTime::now_utc().unix_timestamp(),
+        };
+        let tracked = tracking::rewrite(&draft.html, &tracker.base_url, &tracker.keys, claim);
+        self.store.save_tracked_links(draft.id, &tracked.links).await?;
+        Ok(tracked.html)
+    }
+
+    async fn call_webhook(&self, job: &Job) -> Result<(), SendError> {
+        let Some(hook) = &self.webhook else {
+            return Err(SendError::Permanent("OVERTURE_WEBHOOK_URL is not set in the process that ran the job".into()));
+        };
+        let body = job.payload.to_string();
+        let response = hook
+            .client
+            .post(&hook.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(signature::HEADER, signature::sign(&hook.secret, body.as_bytes()))
+            .header("X-Overture-Event", job.payload["event"].as_str().unwrap_or("event"))
+            .header("X-Overture-Delivery", job.id.to_string())
+            .timeout(Duration::from_secs(15))
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| SendError::temporary(format!("calling the CRM webhook: {e}")))?;
+        let status = response.status();
+        if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(SendError::temporary(format!("the CRM webhook answered {status}")));
+        }
+        if !status.is_success() {
+            return Err(SendError::Permanent(format!("the CRM webhook refused the call: {status}")));
+        }
+        let draft = job.payload["draft_id"].as_i64().map(DraftId);
+        let detail = serde_json::json!({"status": status.as_u16(), "event": job.payload["event"]});
+        self.store
+            .finish_job(job, Some((AuditAction::WebhookDelivered, draft, detail)), self.clock.now())
+            .await
+            .map(|_| ())
+            .map_err(|e| SendError::temporary(format!("recording the webhook call: {e:#}")))
+    }
+
+    async fn send_notice(&self, job: &Job, action: AuditAction) -> Result<(), SendError> {
         let notice: Notice = serde_json::from_value(job.payload.clone())
             .map_err(|e| SendError::Permanent(format!("a malformed AE notice: {e}")))?;
         let outgoing = Outgoing {
@@ -259,11 +345,12 @@ impl Worker {
             text: notice.text,
             html: None,
             message_id: notice.message_id,
+            in_reply_to: None,
             date: self.clock.now(),
         };
         self.transport.send(&outgoing).await?;
         let detail = serde_json::json!({"to": notice.to.email});
-        let entry = Some((AuditAction::AeNotified, Some(DraftId(notice.draft_id)), detail));
+        let entry = Some((action, Some(DraftId(notice.draft_id)), detail));
         self.store
             .finish_job(job, entry, self.clock.now())
             .await

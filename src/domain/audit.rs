@@ -16,6 +16,12 @@ pub enum AuditAction {
     DraftDiscarded,
     AeNotified,
     GmailConnected,
+    ReplyReceived,
+    ResponseRecorded,
+    ResponseCorrected,
+    AeHandoff,
+    WebhookDelivered,
+    FollowUpDrafted,
 }
 
 impl AuditAction {
@@ -29,6 +35,12 @@ impl AuditAction {
             AuditAction::DraftDiscarded => "draft.discarded",
             AuditAction::AeNotified => "ae.notified",
             AuditAction::GmailConnected => "gmail.connected",
+            AuditAction::ReplyReceived => "reply.received",
+            AuditAction::ResponseRecorded => "response.recorded",
+            AuditAction::ResponseCorrected => "response.corrected",
+            AuditAction::AeHandoff => "ae.handoff",
+            AuditAction::WebhookDelivered => "webhook.delivered",
+            AuditAction::FollowUpDrafted => "follow_up.drafted",
         }
     }
 }
@@ -42,7 +54,8 @@ pub struct AuditEntry {
     /// The team member's email; none for the system (the outbox) and the command line.
     pub actor: Option<String>,
     /// draft.created, draft.edited, draft.approved, draft.sent, draft.failed, draft.discarded, ae.notified,
-    /// gmail.connected.
+    /// gmail.connected, reply.received, response.recorded, response.corrected, ae.handoff, webhook.delivered,
+    /// follow_up.drafted.
     pub action: String,
     #[schema(value_type = Option<String>, example = "drf_1")]
     pub draft_id: Option<DraftId>,

@@ -139,6 +139,12 @@ pub struct Draft {
     pub approved_revision: Option<i64>,
     /// The Gmail thread of the sent message (Gmail transport only), for reply detection.
     pub thread_id: Option<String>,
+    /// `intro` (the introduction) or `follow_up` (a nudge in the introduction's thread).
+    pub kind: DraftKind,
+    /// The Message-ID a follow-up answers (the introduction's).
+    pub in_reply_to: Option<String>,
+    /// Whether the delivered HTML carried the open pixel and tracked links.
+    pub tracked: bool,
     /// The facts the text may quote, to check it again after an edit.
     #[serde(skip)]
     pub facts: Vec<Fact>,
@@ -153,6 +159,38 @@ impl Draft {
     /// Only a draft that was never queued (or whose delivery failed) can still change.
     pub fn is_editable(&self) -> bool {
         matches!(self.status, DraftStatus::Draft | DraftStatus::Failed)
+    }
+}
+
+/// What a draft is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftKind {
+    /// The upsell introduction.
+    #[default]
+    Intro,
+    /// A follow-up prepared when the introduction got no reply.
+    FollowUp,
+}
+
+impl DraftKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DraftKind::Intro => "intro",
+            DraftKind::FollowUp => "follow_up",
+        }
+    }
+}
+
+impl std::str::FromStr for DraftKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "intro" => Ok(DraftKind::Intro),
+            "follow_up" => Ok(DraftKind::FollowUp),
+            other => Err(format!("unknown draft kind `{other}`")),
+        }
     }
 }
 
@@ -201,6 +239,9 @@ pub struct NewDraft {
     pub to: Vec<Mailbox>,
     /// Revision 1.
     pub content: DraftContent,
+    pub kind: DraftKind,
+    /// For a follow-up: the introduction's Message-ID.
+    pub in_reply_to: Option<String>,
     /// The team member who asked for it (none from the command line).
     pub created_by: Option<i64>,
 }

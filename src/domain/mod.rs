@@ -14,8 +14,8 @@ pub use audit::{AuditAction, AuditEntry};
 pub use catalog::{Feature, Plan};
 pub use customer::{Contact, Customer, FeatureRequest, Milestone, Role, TeamMember};
 pub use draft::{
-    header_safe, Checks, Draft, DraftContent, DraftRevision, DraftStatus, Fact, Finding, GroundedFigure, Grounding,
-    Mailbox, NewDraft, Pushiness, TemplateOverride,
+    header_safe, Checks, Draft, DraftContent, DraftKind, DraftRevision, DraftStatus, Fact, Finding, GroundedFigure,
+    Grounding, Mailbox, NewDraft, Pushiness, TemplateOverride,
 };
 pub use ids::{CustomerId, DraftId, OpportunityId, ParseIdError};
 pub use signal::{AeInvolvement, Detection, OpportunityKind, ProposedOpportunity, Signal, SignalKind};

@@ -5,6 +5,7 @@ mod audit;
 pub mod auth;
 mod customers;
 mod drafts;
+mod engagement;
 pub mod error;
 mod gmail;
 mod import;
@@ -12,6 +13,7 @@ mod json;
 mod meta;
 mod opportunities;
 mod templates;
+mod tracking;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -51,6 +53,11 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
     pub gmail: Option<Arc<GmailConfig>>,
     pub http: reqwest::Client,
+    /// Open and click tracking (none: the tracking routes answer 404).
+    pub tracker: Option<Arc<crate::engagement::Tracker>>,
+    pub responses: Arc<crate::engagement::Responses>,
+    /// `OVERTURE_INBOUND_SECRET` (none: the inbound webhook answers 503).
+    pub inbound_secret: Option<Arc<[u8]>>,
     openapi: Arc<String>,
 }
 
@@ -61,6 +68,12 @@ pub struct Options {
     pub outbox: Option<Arc<Notify>>,
     /// Set when Gmail is configured (connect and callback answer 409/400 otherwise).
     pub gmail: Option<GmailConfig>,
+    /// Signing keys and the public base URL of tracking links.
+    pub tracker: Option<Arc<crate::engagement::Tracker>>,
+    /// The key of `POST /api/inbound/email`.
+    pub inbound_secret: Option<String>,
+    /// Whether the CRM webhook is configured (positive responses then queue a call to it).
+    pub webhook: bool,
 }
 
 #[derive(OpenApi)]
@@ -100,8 +113,17 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(gmail::callback))
         .routes(routes!(templates::get_one, templates::put, templates::reset))
         .routes(routes!(opportunities::list))
+        .routes(routes!(engagement::get_opportunity))
+        .routes(routes!(engagement::record_response))
+        .routes(routes!(engagement::timeline))
+        .routes(routes!(engagement::inbound_email))
+        .routes(routes!(engagement::replies))
+        .routes(routes!(engagement::correct_label))
+        .routes(routes!(engagement::get_settings, engagement::patch_settings))
         .routes(routes!(import::import_bundle))
         .routes(routes!(import::bundle_schema))
+        .routes(routes!(tracking::open))
+        .routes(routes!(tracking::click))
         .routes(routes!(meta::healthz))
         .routes(routes!(meta::metrics))
 }
@@ -159,6 +181,8 @@ pub fn app_with(store: Arc<dyn Store>, clock: Clock, options: Options) -> anyhow
     let (router, spec) = api_router().split_for_parts();
     let openapi = Arc::new(spec.to_pretty_json()?);
     let composer = Arc::new(Composer::new()?);
+    let responses = Arc::new(crate::engagement::Responses::new(store.clone(), clock, options.webhook)?);
+    let inbound_secret = options.inbound_secret.filter(|s| !s.is_empty()).map(|s| Arc::<[u8]>::from(s.into_bytes()));
     let state = AppState {
         store,
         clock,
@@ -168,6 +192,9 @@ pub fn app_with(store: Arc<dyn Store>, clock: Clock, options: Options) -> anyhow
         outbox: options.outbox.unwrap_or_default(),
         gmail: options.gmail.map(Arc::new),
         http: crate::delivery::gmail::http_client(),
+        tracker: options.tracker,
+        responses,
+        inbound_secret,
         openapi,
     };
     Ok(router

@@ -1,9 +1,11 @@
 //! Persistence. One [`Store`] trait, two backends (SQLite by default, PostgreSQL for scale), each with its
 //! own migrations. Every method takes the workspace it acts in: isolation is enforced here, once.
 
+mod engagement;
 mod postgres;
 mod rows;
 mod sql;
+mod sql_engagement;
 mod sqlite;
 
 use std::collections::HashMap;
@@ -21,6 +23,10 @@ use crate::domain::{
     TemplateOverride, UsageDay, UsageSummary,
 };
 
+pub use engagement::{
+    Engagement, EngagementSettings, InboundMessage, NewInbound, ReplyTarget, ResponseUpdate, TimelineEvent,
+    TrackingEvent, Unanswered,
+};
 pub use postgres::PostgresStore;
 pub use sql::MAX_IN_LIST;
 pub use sqlite::SqliteStore;
@@ -97,6 +103,8 @@ pub struct DetectionCounts {
     pub opportunities_created: usize,
     pub opportunities_updated: usize,
     pub opportunities_expired: usize,
+    /// Opportunities not opened because the customer declined recently.
+    pub opportunities_suppressed: usize,
 }
 
 /// One row of `GET /api/opportunities`.
@@ -121,7 +129,18 @@ pub struct OpportunityRow {
     pub draft_id: Option<DraftId>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub intro_sent_at: Option<OffsetDateTime>,
+    /// positive, neutral or negative: the first human reply's label, or what a CSM recorded.
     pub intro_response: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub intro_responded_at: Option<OffsetDateTime>,
+    /// The CSM's note with a response recorded by hand.
+    pub response_note: Option<String>,
+    /// The follow-up prepared when the introduction got no reply.
+    #[schema(value_type = Option<String>, example = "drf_2")]
+    pub follow_up_draft_id: Option<DraftId>,
+    /// When the AE was handed the conversation (a positive response).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub handed_off_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -239,7 +258,7 @@ pub trait ImportTx: Send {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: Engagement + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

@@ -7,6 +7,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::Postgres;
 
 super::sql::impl_store!(PostgresStore, Postgres, PostgresImport, dialect);
+super::sql_engagement::impl_engagement!(PostgresStore, Postgres);
 
 /// PostgreSQL's spelling of the JSON aggregates in `customer_record`.
 mod dialect {

@@ -289,8 +289,39 @@ pub(super) struct OpportunityListRow {
     pub draft_id: Option<i64>,
     pub intro_sent_at: Option<OffsetDateTime>,
     pub intro_response: Option<String>,
+    pub intro_responded_at: Option<OffsetDateTime>,
+    pub response_note: Option<String>,
+    pub follow_up_draft_id: Option<i64>,
+    pub handed_off_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+}
+
+impl OpportunityListRow {
+    pub fn into_row(self) -> super::OpportunityRow {
+        super::OpportunityRow {
+            id: OpportunityId(self.id),
+            customer_id: CustomerId(self.customer_id),
+            customer_name: self.customer_name,
+            kind: self.kind,
+            target_plan: self.target_plan_key,
+            seats: self.seats,
+            annual_value: self.annual_value,
+            status: self.status,
+            main_signal: self.main_signal,
+            ae_recommended: self.ae_recommended,
+            approach: self.approach,
+            draft_id: self.draft_id.map(crate::domain::DraftId),
+            intro_sent_at: self.intro_sent_at,
+            intro_response: self.intro_response,
+            intro_responded_at: self.intro_responded_at,
+            response_note: self.response_note,
+            follow_up_draft_id: self.follow_up_draft_id.map(crate::domain::DraftId),
+            handed_off_at: self.handed_off_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
 }
 
 /// One customer with everything the context needs, in one round trip: the summary and open
@@ -384,7 +415,7 @@ pub(super) const DRAFT_COLUMNS: &str = "id, customer_id, opportunity_id, status,
      from_email, to_json, cc_json, cc_ae, subject, body_text, body_html, checks_json, facts_json, created_at, \
      updated_at, sent_at, message_id, error, revision, \
      (SELECT m.email FROM team_members m WHERE m.id = drafts.approved_by) AS approved_by_email, approved_at, \
-     approved_revision, thread_id";
+     approved_revision, thread_id, kind, in_reply_to, tracked";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct DraftRow {
@@ -414,6 +445,9 @@ pub(super) struct DraftRow {
     pub approved_at: Option<OffsetDateTime>,
     pub approved_revision: Option<i64>,
     pub thread_id: Option<String>,
+    pub kind: String,
+    pub in_reply_to: Option<String>,
+    pub tracked: bool,
 }
 
 impl DraftRow {
@@ -447,6 +481,9 @@ impl DraftRow {
             approved_at: self.approved_at,
             approved_revision: self.approved_revision,
             thread_id: self.thread_id,
+            kind: self.kind.parse().map_err(anyhow::Error::msg)?,
+            in_reply_to: self.in_reply_to,
+            tracked: self.tracked,
         })
     }
 }

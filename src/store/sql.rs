@@ -157,6 +157,97 @@ macro_rules! impl_store {
             Ok(())
         }
 
+        /// The opportunities of workspace `ws`, in one status or with one id when given, by value.
+        async fn opportunity_rows<'e>(
+            exec: impl sqlx::Executor<'e, Database = $db>,
+            ws: i64,
+            status: Option<&str>,
+            id: Option<OpportunityId>,
+        ) -> Result<Vec<OpportunityRow>> {
+            let mut qb = QueryBuilder::<$db>::new(
+                "SELECT o.id, o.customer_id, c.name AS customer_name, o.kind, o.target_plan_key, o.seats, \
+                 o.annual_value, o.status, o.main_signal, o.ae_recommended, o.approach, o.draft_id, o.intro_sent_at, \
+                 o.intro_response, o.intro_responded_at, o.response_note, o.follow_up_draft_id, o.handed_off_at, \
+                 o.created_at, o.updated_at \
+                 FROM opportunities o JOIN customers c ON c.id = o.customer_id WHERE o.workspace_id = ",
+            );
+            qb.push_bind(ws);
+            if let Some(status) = status {
+                qb.push(" AND o.status = ").push_bind(status);
+            }
+            if let Some(id) = id {
+                qb.push(" AND o.id = ").push_bind(id.0);
+            }
+            qb.push(" ORDER BY o.annual_value DESC, o.id");
+            let rows: Vec<OpportunityListRow> = qb.build_query_as().fetch_all(exec).await?;
+            Ok(rows.into_iter().map(OpportunityListRow::into_row).collect())
+        }
+
+        /// Queues `job` in the caller's transaction; a job with the same dedupe key is re-armed instead.
+        async fn enqueue_job(
+            tx: &mut Transaction<'static, $db>,
+            ws: i64,
+            job: &super::NewJob,
+            run_at: OffsetDateTime,
+        ) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO jobs (workspace_id, kind, payload, state, run_at, attempts, dedupe_key, created_at) \
+                 VALUES ($1, $2, $3, 'queued', $4, 0, $5, $4) ON CONFLICT (dedupe_key) DO UPDATE SET \
+                 payload = excluded.payload, state = 'queued', run_at = excluded.run_at, attempts = 0, \
+                 locked_until = NULL, last_error = NULL",
+            )
+            .bind(ws)
+            .bind(&job.kind)
+            .bind(job.payload.to_string())
+            .bind(run_at)
+            .bind(&job.dedupe_key)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+/// Stores a new draft as revision 1 and logs its creation, in the caller's transaction.
+async fn insert_draft(
+    tx: &mut Transaction<'static, $db>,
+    ws: &Workspace,
+    d: &NewDraft,
+    now: OffsetDateTime,
+) -> Result<DraftId> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO drafts (workspace_id, customer_id, opportunity_id, approach, tone, from_name, \
+             from_email, to_json, cc_json, cc_ae, subject, body_text, body_html, checks_json, facts_json, \
+             created_by, created_at, updated_at, kind, in_reply_to) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) \
+             RETURNING id",
+        )
+        .bind(ws.id)
+        .bind(d.customer_id.0)
+        .bind(d.opportunity_id.map(|o| o.0))
+        .bind(d.content.approach.as_str())
+        .bind(d.content.tone.as_str())
+        .bind(&d.from.name)
+        .bind(&d.from.email)
+        .bind(serde_json::to_string(&d.to)?)
+        .bind(serde_json::to_string(&d.content.cc)?)
+        .bind(d.content.cc_ae)
+        .bind(&d.content.subject)
+        .bind(&d.content.text)
+        .bind(&d.content.html)
+        .bind(serde_json::to_string(&d.content.checks)?)
+        .bind(serde_json::to_string(&d.content.facts)?)
+        .bind(d.created_by)
+        .bind(now)
+        .bind(d.kind.as_str())
+        .bind(&d.in_reply_to)
+        .fetch_one(&mut **tx)
+        .await?;
+        let id = DraftId(id);
+        insert_revision(tx, id, 1, &d.content, d.created_by, now).await?;
+        let detail = serde_json::json!({"customer_id": d.customer_id.to_string(), "approach": d.content.approach.as_str()});
+        audit(tx, ws.id, d.created_by, AuditAction::DraftCreated, Some(id), &detail, now).await?;
+        Ok(id)
+    }
+
         /// Ends a leased job if this worker still holds the lease (`attempts` is the fencing token).
         async fn settle_job(
             tx: &mut Transaction<'static, $db>,
@@ -758,6 +849,17 @@ macro_rules! impl_store {
                         .map(|o| (o.customer_id, o))
                         .collect();
 
+                    // A customer who said no is not suggested again until the suppression ends.
+                    let mut qb = QueryBuilder::<$db>::new("SELECT id FROM customers WHERE suppressed_until > ");
+                    qb.push_bind(now).push(" AND id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in &ids {
+                        list.push_bind(id.0);
+                    }
+                    qb.push(")");
+                    let suppressed: HashSet<i64> =
+                        qb.build_query_as::<(i64,)>().fetch_all(&mut *tx).await?.into_iter().map(|(id,)| id).collect();
+
                     let mut inserts = Vec::new();
                     for (id, d) in chunk {
                         match (open.get(&id.0), &d.opportunity) {
@@ -792,6 +894,7 @@ macro_rules! impl_store {
                                     .await?;
                                 counts.opportunities_expired += 1;
                             }
+                            (None, Some(_)) if suppressed.contains(&id.0) => counts.opportunities_suppressed += 1,
                             (None, Some(o)) => inserts.push((id, d, o)),
                             (None, None) => {}
                         }
@@ -827,36 +930,7 @@ macro_rules! impl_store {
 
             async fn create_draft(&self, ws: &Workspace, d: &NewDraft, now: OffsetDateTime) -> Result<Draft> {
                 let mut tx = self.begin_write().await?;
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO drafts (workspace_id, customer_id, opportunity_id, approach, tone, from_name, \
-                     from_email, to_json, cc_json, cc_ae, subject, body_text, body_html, checks_json, facts_json, \
-                     created_by, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
-                     RETURNING id",
-                )
-                .bind(ws.id)
-                .bind(d.customer_id.0)
-                .bind(d.opportunity_id.map(|o| o.0))
-                .bind(d.content.approach.as_str())
-                .bind(d.content.tone.as_str())
-                .bind(&d.from.name)
-                .bind(&d.from.email)
-                .bind(serde_json::to_string(&d.to)?)
-                .bind(serde_json::to_string(&d.content.cc)?)
-                .bind(d.content.cc_ae)
-                .bind(&d.content.subject)
-                .bind(&d.content.text)
-                .bind(&d.content.html)
-                .bind(serde_json::to_string(&d.content.checks)?)
-                .bind(serde_json::to_string(&d.content.facts)?)
-                .bind(d.created_by)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = DraftId(id);
-                insert_revision(&mut tx, id, 1, &d.content, d.created_by, now).await?;
-                let detail = serde_json::json!({"customer_id": d.customer_id.to_string(), "approach": d.content.approach.as_str()});
-                audit(&mut tx, ws.id, d.created_by, AuditAction::DraftCreated, Some(id), &detail, now).await?;
+                let id = insert_draft(&mut tx, ws, d, now).await?;
                 let draft = draft_in(&mut *tx, ws.id, id).await?.context("the new draft vanished")?;
                 tx.commit().await?;
                 Ok(draft)
@@ -965,19 +1039,7 @@ macro_rules! impl_store {
                 }
                 for job in &a.jobs {
                     // A draft whose delivery failed re-arms its one send job: the dedupe key stays unique.
-                    sqlx::query(
-                        "INSERT INTO jobs (workspace_id, kind, payload, state, run_at, attempts, dedupe_key, created_at) \
-                         VALUES ($1, $2, $3, 'queued', $4, 0, $5, $4) ON CONFLICT (dedupe_key) DO UPDATE SET \
-                         payload = excluded.payload, state = 'queued', run_at = excluded.run_at, attempts = 0, \
-                         locked_until = NULL, last_error = NULL",
-                    )
-                    .bind(ws.id)
-                    .bind(&job.kind)
-                    .bind(job.payload.to_string())
-                    .bind(a.run_at)
-                    .bind(&job.dedupe_key)
-                    .execute(&mut *tx)
-                    .await?;
+                    enqueue_job(&mut tx, ws.id, job, a.run_at).await?;
                 }
                 if let Some(key) = &a.idempotency_key {
                     let (owner,): (i64,) = sqlx::query_as(
@@ -1362,39 +1424,7 @@ macro_rules! impl_store {
             }
 
             async fn opportunities(&self, ws: &Workspace, status: Option<&str>) -> Result<Vec<OpportunityRow>> {
-                let mut qb = QueryBuilder::<$db>::new(
-                    "SELECT o.id, o.customer_id, c.name AS customer_name, o.kind, o.target_plan_key, o.seats, \
-                     o.annual_value, o.status, o.main_signal, o.ae_recommended, o.approach, o.draft_id, o.intro_sent_at, \
-                     o.intro_response, o.created_at, o.updated_at \
-                     FROM opportunities o JOIN customers c ON c.id = o.customer_id WHERE o.workspace_id = ",
-                );
-                qb.push_bind(ws.id);
-                if let Some(status) = status {
-                    qb.push(" AND o.status = ").push_bind(status);
-                }
-                qb.push(" ORDER BY o.annual_value DESC, o.id");
-                let rows: Vec<OpportunityListRow> = qb.build_query_as().fetch_all(self.reader()).await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|r| OpportunityRow {
-                        id: OpportunityId(r.id),
-                        customer_id: CustomerId(r.customer_id),
-                        customer_name: r.customer_name,
-                        kind: r.kind,
-                        target_plan: r.target_plan_key,
-                        seats: r.seats,
-                        annual_value: r.annual_value,
-                        status: r.status,
-                        main_signal: r.main_signal,
-                        ae_recommended: r.ae_recommended,
-                        approach: r.approach,
-                        draft_id: r.draft_id.map(crate::domain::DraftId),
-                        intro_sent_at: r.intro_sent_at,
-                        intro_response: r.intro_response,
-                        created_at: r.created_at,
-                        updated_at: r.updated_at,
-                    })
-                    .collect())
+                opportunity_rows(self.reader(), ws.id, status, None).await
             }
         }
     };

@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Sqlite;
 
 super::sql::impl_store!(SqliteStore, Sqlite, SqliteImport, dialect);
+super::sql_engagement::impl_engagement!(SqliteStore, Sqlite);
 
 /// SQLite's spelling of the JSON aggregates in `customer_record`.
 mod dialect {

@@ -18,6 +18,7 @@ fn outgoing(name: &str, subject: &str, email: &str) -> Outgoing {
         text: "Hello".into(),
         html: Some("<p>Hello</p>".into()),
         message_id: "drf_1.abc@vendor.example".into(),
+        in_reply_to: None,
         date: datetime!(2026-11-25 09:00 UTC),
     }
 }
