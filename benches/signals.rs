@@ -77,6 +77,7 @@ fn bench(c: &mut Criterion) {
         title: None,
         role: None,
         primary: true,
+        tracking_opt_out: false,
     }];
 
     c.bench_function("usage_summary_90_days", |b| b.iter(|| UsageSummary::from_days(black_box(&days))));

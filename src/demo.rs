@@ -457,6 +457,7 @@ pub fn bundle(today: Date) -> Bundle {
                         title: Some(title.into()),
                         role: Some("champion".into()),
                         primary: true,
+                        tracking_opt_out: false,
                     })
                     .into_iter()
                     .collect(),

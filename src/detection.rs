@@ -59,6 +59,7 @@ pub async fn run(
         total.opportunities_created += counts.opportunities_created;
         total.opportunities_updated += counts.opportunities_updated;
         total.opportunities_expired += counts.opportunities_expired;
+        total.opportunities_suppressed += counts.opportunities_suppressed;
     }
     Ok(total)
 }

@@ -81,6 +81,9 @@ pub struct Contact {
     pub title: Option<String>,
     pub role: Option<String>,
     pub primary: bool,
+    /// Opted out of open and click tracking: mail to them carries no pixel and no tracked links.
+    #[serde(default)]
+    pub tracking_opt_out: bool,
 }
 
 impl Contact {

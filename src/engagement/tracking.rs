@@ -130,7 +130,7 @@ fn mac(secret: &[u8], id: &str, payload: &[u8]) -> HmacSha256 {
 }
 
 static HREF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(<a\b[^>]*?\bhref\s*=\s*)(?:"(https?://[^"]*)"|'(https?://[^']*)')"#)
+    Regex::new(r#"(?i)(<a\b[^>]*?\bhref\s*=\s*)(?:"([^"]*)"|'([^']*)')"#)
         .unwrap_or_else(|e| unreachable!("the link pattern is valid: {e}"))
 });
 static BODY_END: LazyLock<Regex> =
@@ -172,16 +172,46 @@ pub fn rewrite(html: &str, base: &str, keys: &TrackingKeys, claim: Claim) -> Tra
     Tracked { html, links }
 }
 
-/// An attribute value's text (the character references an HTML renderer writes in URLs).
+/// An attribute value's text: named references an HTML renderer writes in URLs, and numeric ones
+/// (`&#x2f;` for `/`).
 fn unescape_attribute(value: &str) -> String {
-    value
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Open or click.
@@ -355,7 +385,7 @@ mod tests {
     #[test]
     fn tokens_hold_no_address_or_url() {
         let t = rewrite(
-            r#"<p><a href="https://docs.vendor.example/a?x=1&amp;y=2">docs</a> jennifer@acme.example</p>"#,
+            r#"<p><a href="https:&#x2f;&#x2f;docs.vendor.example&#x2f;a?x=1&amp;y=2">docs</a> jennifer@acme.example</p>"#,
             "https://t.example/",
             &keys(),
             claim(),

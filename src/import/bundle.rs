@@ -120,6 +120,9 @@ pub struct ContactRecord {
     /// The default recipient; at most one per customer.
     #[serde(default)]
     pub primary: bool,
+    /// Never track opens or clicks of mail to this contact.
+    #[serde(default)]
+    pub tracking_opt_out: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

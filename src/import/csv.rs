@@ -277,6 +277,7 @@ pub fn contact(row: &Row<'_>, e: &mut Errors) -> Option<ContactRecord> {
         title: row.opt("title"),
         role: row.opt("role"),
         primary: primary.ok()?,
+        tracking_opt_out: false,
     })
 }
 

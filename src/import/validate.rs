@@ -242,7 +242,7 @@ pub fn contact(e: &mut Errors, loc: &Loc, r: &ContactRecord) -> Option<Contact> 
         Some(Some(a)) => Some(a),
         None => None,
     };
-    Some(Contact { name: name?, email, title, role, primary: r.primary })
+    Some(Contact { name: name?, email, title, role, primary: r.primary, tracking_opt_out: r.tracking_opt_out })
 }
 
 pub fn request(e: &mut Errors, loc: &Loc, r: &RequestRecord) -> Option<FeatureRequest> {

@@ -14,7 +14,8 @@ mod dialect {
     /// Lets concurrent claimers pass over each other's rows (SQLite's single writer needs nothing).
     pub const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
     pub const CONTACTS_JSON: &str = "(SELECT json_agg(json_build_object('name', x.name, 'email', x.email, \
-        'title', x.title, 'role', x.role, 'primary', x.is_primary) ORDER BY x.position)::text \
+        'title', x.title, 'role', x.role, 'primary', x.is_primary, \
+        'tracking_opt_out', x.tracking_opt_out) ORDER BY x.position)::text \
         FROM contacts x WHERE x.customer_id = c.id)";
     pub const REQUESTS_JSON: &str = "(SELECT json_agg(json_build_object('feature', x.feature_key, \
         'requested_at', x.requested_at, 'note', x.note) ORDER BY x.requested_at, x.id)::text \

@@ -150,11 +150,19 @@ pub(super) struct ContactRow {
     pub title: Option<String>,
     pub role: Option<String>,
     pub is_primary: bool,
+    pub tracking_opt_out: bool,
 }
 
 impl From<ContactRow> for Contact {
     fn from(r: ContactRow) -> Self {
-        Contact { name: r.name, email: r.email, title: r.title, role: r.role, primary: r.is_primary }
+        Contact {
+            name: r.name,
+            email: r.email,
+            title: r.title,
+            role: r.role,
+            primary: r.is_primary,
+            tracking_opt_out: r.tracking_opt_out,
+        }
     }
 }
 

@@ -412,7 +412,7 @@ async fn insert_draft(
                     .collect();
                 for chunk in flat.chunks(BATCH) {
                     let mut qb = QueryBuilder::<$db>::new(
-                        "INSERT INTO contacts (customer_id, position, name, email, title, role, is_primary) ",
+                        "INSERT INTO contacts (customer_id, position, name, email, title, role, is_primary, tracking_opt_out) ",
                     );
                     qb.push_values(chunk, |mut b, (id, i, c)| {
                         b.push_bind(id.0)
@@ -421,7 +421,8 @@ async fn insert_draft(
                             .push_bind(&c.email)
                             .push_bind(&c.title)
                             .push_bind(&c.role)
-                            .push_bind(c.primary);
+                            .push_bind(c.primary)
+                            .push_bind(c.tracking_opt_out);
                     });
                     qb.build().execute(&mut *self.tx).await?;
                 }

@@ -18,7 +18,8 @@ mod dialect {
     /// Lets concurrent claimers pass over each other's rows (SQLite's single writer needs nothing).
     pub const SKIP_LOCKED: &str = "";
     pub const CONTACTS_JSON: &str = "(SELECT json_group_array(json_object('name', x.name, 'email', x.email, \
-        'title', x.title, 'role', x.role, 'primary', json(CASE WHEN x.is_primary THEN 'true' ELSE 'false' END))) \
+        'title', x.title, 'role', x.role, 'primary', json(CASE WHEN x.is_primary THEN 'true' ELSE 'false' END), \
+        'tracking_opt_out', json(CASE WHEN x.tracking_opt_out THEN 'true' ELSE 'false' END))) \
         FROM (SELECT * FROM contacts WHERE customer_id = c.id ORDER BY position) x)";
     pub const REQUESTS_JSON: &str = "(SELECT json_group_array(json_object('feature', x.feature_key, \
         'requested_at', x.requested_at, 'note', x.note)) \

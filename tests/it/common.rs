@@ -11,11 +11,16 @@ use time::OffsetDateTime;
 use tower::ServiceExt;
 
 use overture::clock::Clock;
+use overture::engagement::tracking::TrackingKeys;
+use overture::engagement::Tracker;
 use overture::import::{self, Staged};
 use overture::store::{PostgresStore, SqliteStore, Store, Workspace};
 
 /// Every test runs at this instant (`OVERTURE_NOW` for the app).
 pub const NOW: OffsetDateTime = datetime!(2026-11-25 09:00 UTC);
+
+/// The inbound webhook's secret in tests.
+pub const INBOUND_SECRET: &str = "inbound-test-secret";
 
 pub struct TestDb {
     pub store: Arc<dyn Store>,
@@ -76,6 +81,51 @@ impl TestApp {
         let app = TestApp { db, router };
         app.load_demo("default").await;
         app
+    }
+
+    /// The demo app with tracking (a fixed key, links under `https://t.example`, no scanner window so
+    /// that a test's immediate open counts as a person's), the inbound webhook (secret
+    /// [`INBOUND_SECRET`]) and, when `webhook`, the CRM webhook switched on.
+    pub async fn with_engagement(webhook: bool) -> (TestApp, Arc<Tracker>) {
+        let db = test_db().await;
+        let keys = TrackingKeys::parse("t1:test-tracking-secret-0123456789abcdef").expect("keys");
+        let tracker = Arc::new(
+            Tracker::new(db.store.clone(), keys, "https://t.example").with_scanner_window(std::time::Duration::ZERO),
+        );
+        let options = overture::http::Options {
+            tracker: Some(tracker.clone()),
+            inbound_secret: Some(INBOUND_SECRET.into()),
+            webhook,
+            ..Default::default()
+        };
+        let router = overture::http::app_with(db.store.clone(), Clock::fixed(NOW), options).expect("app builds");
+        let app = TestApp { db, router };
+        app.load_demo("default").await;
+        (app, tracker)
+    }
+
+    /// `POST /api/inbound/email` with the raw message, signed with `secret`.
+    pub async fn inbound(&self, raw: &str, secret: &str) -> Response {
+        let signature = overture::engagement::signature::sign(secret.as_bytes(), raw.as_bytes());
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/inbound/email")
+            .header(header::CONTENT_TYPE, "message/rfc822")
+            .header("X-Overture-Signature", signature)
+            .body(Body::from(raw.to_string()))
+            .expect("request");
+        self.call(request).await.0
+    }
+
+    /// Sends a request; returns the response and its headers.
+    pub async fn call(&self, request: Request<Body>) -> (Response, axum::http::HeaderMap) {
+        let response = self.router.clone().oneshot(request).await.expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        (Response { status, body }, headers)
     }
 
     /// An app whose `default` workspace holds the demo data.

@@ -4,6 +4,7 @@
 mod api_auth;
 mod api_context;
 mod api_drafts;
+mod api_engagement;
 mod api_gmail;
 mod api_import;
 mod api_sending;
