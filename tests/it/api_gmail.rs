@@ -28,6 +28,7 @@ fn config(base: &str) -> GmailConfig {
 }
 
 struct Setup {
+    base: String,
     app: TestApp,
     google: Shared,
     worker: Worker,
@@ -65,7 +66,7 @@ async fn connected(account: &str) -> Setup {
     let transport: Arc<dyn Transport> = Arc::new(GmailTransport::new(app.store().clone(), config));
     let settings = WorkerSettings { backoff: std::time::Duration::from_millis(1), ..Default::default() };
     let worker = Worker::new(app.store().clone(), transport, Clock::fixed(NOW), settings);
-    Setup { app, google, worker, token }
+    Setup { base, app, google, worker, token }
 }
 
 async fn approve(s: &Setup) -> String {
@@ -163,4 +164,58 @@ async fn connecting_needs_gmail_to_be_configured() {
     assert_eq!((r.status, r.error_code()), (StatusCode::CONFLICT, "gmail_not_configured"));
     let viewer = app.token("default", "tom@vendor.example").await;
     assert_eq!(app.get("/api/gmail/connect", &viewer).await.status, StatusCode::FORBIDDEN);
+}
+
+fn reply_in(thread_mid: &str, id: &str, body: &str) -> Vec<u8> {
+    format!(
+        "From: Jennifer Walsh <jennifer@acme.example>\r\nTo: sarah@vendor.example\r\nSubject: Re: seats\r\n\
+         Message-ID: <{id}>\r\nIn-Reply-To: <{thread_mid}>\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn replies_are_read_from_the_gmail_history_of_our_threads_with_a_full_resync_when_history_expired() {
+    let s = connected(SARAH).await;
+    let id = approve(&s).await;
+    s.worker.drain().await.unwrap();
+    let sent = draft(&s, &id).await;
+    let message_id = sent["message_id"].as_str().unwrap().to_string();
+    let thread = s.google.lock().unwrap().sent_thread(0);
+    assert_eq!(sent["thread_id"], thread.as_str());
+
+    let responses =
+        Arc::new(overture::engagement::Responses::new(s.app.store().clone(), Clock::fixed(NOW), false).unwrap());
+    let pollers = overture::engagement::Pollers::new(responses, Some(config(&s.base)), None).unwrap();
+
+    // First poll: no cursor yet, so the threads are read in full (only our own message is there).
+    let round = pollers.round().await;
+    assert_eq!(round.gmail_messages, 0, "our own message is not a reply");
+
+    // A reply in our thread, and an unrelated message in another thread.
+    {
+        let mut g = s.google.lock().unwrap();
+        g.receive(&thread, &reply_in(&message_id, "r1@acme.example", "Sounds great, let's talk Thursday."));
+        g.receive("thread-unrelated", &reply_in("x@y", "spam@else.example", "Buy now"));
+    }
+    let reads_before = s.google.lock().unwrap().message_reads;
+    let round = pollers.round().await;
+    assert_eq!(round.gmail_messages, 1);
+    assert_eq!(s.google.lock().unwrap().message_reads - reads_before, 1, "messages outside our threads are not read");
+    let replies = s.app.get("/api/replies", &s.token).await;
+    let reply = &replies.body["replies"][0];
+    assert_eq!((reply["source"].as_str(), reply["label"].as_str()), (Some("gmail"), Some("positive")));
+    assert_eq!(reply["matched_by"], "in_reply_to");
+    assert_eq!(pollers.round().await.gmail_messages, 0, "nothing new");
+
+    // Google forgot the history: a full resync of our threads finds the new reply, and no repeat.
+    {
+        let mut g = s.google.lock().unwrap();
+        g.receive(&thread, &reply_in(&message_id, "r2@acme.example", "Also, can you send pricing?"));
+        g.expire_history();
+    }
+    let round = pollers.round().await;
+    assert_eq!(round.gmail_messages, 1, "only the new reply is stored");
+    assert_eq!(s.app.get("/api/replies", &s.token).await.body["replies"].as_array().unwrap().len(), 2);
+    assert!(s.google.lock().unwrap().history_calls >= 2);
 }

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -30,6 +30,21 @@ pub struct Google {
     /// Decoded messages accepted by `messages.send`.
     pub sent: Vec<Vec<u8>>,
     counter: usize,
+    /// The mailbox: every message sent or received, with its thread and the history id that added it.
+    mailbox: Vec<Stored>,
+    history_id: u64,
+    /// History before this id is gone (Google keeps about a week): older `startHistoryId`s get 404.
+    pub oldest_history: u64,
+    /// `history.list` calls answered, and full message reads.
+    pub history_calls: usize,
+    pub message_reads: usize,
+}
+
+struct Stored {
+    id: String,
+    thread_id: String,
+    raw: Vec<u8>,
+    history_id: u64,
 }
 
 impl Google {
@@ -41,6 +56,29 @@ impl Google {
     /// Access tokens stop working (they expired): the next call with one gets 401.
     pub fn expire_access_tokens(&mut self) {
         self.access_tokens.clear();
+    }
+
+    /// A message arrives in `thread` (a reply in the thread we sent).
+    pub fn receive(&mut self, thread: &str, raw: &[u8]) {
+        let id = self.next("msg");
+        self.history_id += 1;
+        let history_id = self.history_id;
+        self.mailbox.push(Stored { id, thread_id: thread.into(), raw: raw.to_vec(), history_id });
+    }
+
+    /// The thread Gmail put the `n`th sent message in.
+    pub fn sent_thread(&self, n: usize) -> String {
+        self.mailbox
+            .iter()
+            .filter(|m| self.sent.iter().any(|s| *s == m.raw))
+            .nth(n)
+            .map(|m| m.thread_id.clone())
+            .unwrap()
+    }
+
+    /// Forgets all history so far (as Google does after a week).
+    pub fn expire_history(&mut self) {
+        self.oldest_history = self.history_id + 1;
     }
 
     /// The person revoked Overture's access: refreshing answers `invalid_grant`.
@@ -135,7 +173,88 @@ async fn profile(State(g): State<Shared>, headers: HeaderMap) -> Response {
     if !authorized(&g, &headers) {
         return unauthenticated();
     }
-    Json(json!({"emailAddress": g.account, "messagesTotal": 0})).into_response()
+    Json(json!({"emailAddress": g.account, "messagesTotal": g.mailbox.len(), "historyId": g.history_id.to_string()}))
+        .into_response()
+}
+
+fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        json!({"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}}),
+    )
+}
+
+/// `users.history.list`: messages added after `startHistoryId`, two history records a page.
+async fn history(State(g): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    let mut g = g.lock().unwrap();
+    if !authorized(&g, &headers) {
+        return unauthenticated();
+    }
+    let invalid = |m: &str| {
+        error(StatusCode::BAD_REQUEST, json!({"error": {"code": 400, "message": m, "status": "INVALID_ARGUMENT"}}))
+    };
+    let Some(start) = q.get("startHistoryId").and_then(|h| h.parse::<u64>().ok()) else {
+        return invalid("Invalid startHistoryId");
+    };
+    if q.get("historyTypes").is_some_and(|t| t != "messageAdded") {
+        return invalid("Invalid historyTypes");
+    }
+    if start < g.oldest_history {
+        return not_found();
+    }
+    g.history_calls += 1;
+    let skip: usize = q.get("pageToken").and_then(|p| p.parse().ok()).unwrap_or(0);
+    let added: Vec<&Stored> = g.mailbox.iter().filter(|m| m.history_id > start).collect();
+    let page: Vec<Value> = added
+        .iter()
+        .skip(skip)
+        .take(2)
+        .map(|m| json!({"id": m.history_id.to_string(), "messagesAdded": [{"message": {"id": m.id, "threadId": m.thread_id}}]}))
+        .collect();
+    let mut body = json!({"historyId": g.history_id.to_string()});
+    if !page.is_empty() {
+        body["history"] = Value::Array(page);
+    }
+    if added.len() > skip + 2 {
+        body["nextPageToken"] = json!((skip + 2).to_string());
+    }
+    Json(body).into_response()
+}
+
+async fn thread(State(g): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    let g = g.lock().unwrap();
+    if !authorized(&g, &headers) {
+        return unauthenticated();
+    }
+    let messages: Vec<Value> =
+        g.mailbox.iter().filter(|m| m.thread_id == id).map(|m| json!({"id": m.id, "threadId": m.thread_id})).collect();
+    if messages.is_empty() {
+        return not_found();
+    }
+    Json(json!({"id": id, "messages": messages})).into_response()
+}
+
+async fn message(
+    State(g): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let mut g = g.lock().unwrap();
+    if !authorized(&g, &headers) {
+        return unauthenticated();
+    }
+    if q.get("format").map(String::as_str) != Some("raw") {
+        return error(
+            StatusCode::BAD_REQUEST,
+            json!({"error": {"code": 400, "message": "this double serves format=raw only"}}),
+        );
+    }
+    g.message_reads += 1;
+    match g.mailbox.iter().find(|m| m.id == id) {
+        Some(m) => Json(json!({"id": m.id, "threadId": m.thread_id, "raw": URL_SAFE.encode(&m.raw)})).into_response(),
+        None => not_found(),
+    }
 }
 
 async fn send(State(g): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
@@ -176,20 +295,27 @@ async fn send(State(g): State<Shared>, headers: HeaderMap, Json(body): Json<Valu
     if !from.eq_ignore_ascii_case(&g.account) {
         return invalid("Invalid From header: not the authenticated user or one of their aliases");
     }
-    g.sent.push(bytes);
+    g.sent.push(bytes.clone());
     let id = g.next("msg");
     let thread = g.next("thread");
+    g.history_id += 1;
+    let history_id = g.history_id;
+    g.mailbox.push(Stored { id: id.clone(), thread_id: thread.clone(), raw: bytes, history_id });
     Json(json!({"id": id, "threadId": thread, "labelIds": ["SENT"]})).into_response()
 }
 
 /// Starts the double on a free port; returns its base URL and its state.
 pub async fn start(account: &str) -> (String, Shared) {
-    let shared: Shared = Arc::new(Mutex::new(Google { account: account.into(), ..Default::default() }));
+    let shared: Shared =
+        Arc::new(Mutex::new(Google { account: account.into(), history_id: 1000, ..Default::default() }));
     let app = Router::new()
         .route("/o/oauth2/v2/auth", get(authorize))
         .route("/token", post(token))
         .route("/gmail/v1/users/me/profile", get(profile))
         .route("/gmail/v1/users/me/messages/send", post(send))
+        .route("/gmail/v1/users/me/history", get(history))
+        .route("/gmail/v1/users/me/threads/{id}", get(thread))
+        .route("/gmail/v1/users/me/messages/{id}", get(message))
         .with_state(shared.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
