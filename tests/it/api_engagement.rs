@@ -425,3 +425,53 @@ async fn no_pixel_for_a_contact_who_opted_out() {
     let html = server.messages().into_iter().find(|m| m.rcpt_to() == vec!["jennifer@acme.example"]).unwrap().html();
     assert!(tracking_paths(&html, "o").is_empty(), "{html}");
 }
+
+#[tokio::test]
+async fn replies_are_polled_from_a_real_imap_mailbox_once_each() {
+    let imap = crate::imap_server::ImapServer::start();
+    let server = SmtpServer::start();
+    let (app, tracker) = TestApp::with_engagement(false).await;
+    let token = app.csm_token().await;
+    let draft = send_intro(&app, &token, &server, &tracker).await;
+    let message_id = draft["message_id"].as_str().unwrap();
+    let opportunity = draft["opportunity_id"].as_str().unwrap();
+
+    let responses = Arc::new(Responses::new(app.store().clone(), Clock::fixed(NOW), false).unwrap());
+    let pollers = overture::engagement::Pollers::new(responses, None, Some(&imap.url())).unwrap();
+    assert_eq!(pollers.round().await.imap_messages, 0, "an empty mailbox");
+
+    imap.deliver(
+        reply(
+            message_id,
+            "i1@acme.example",
+            "Before anything else, could you walk us through how to clean up unused seats?",
+        )
+        .as_bytes(),
+    )
+    .await;
+    imap.deliver(
+        b"From: newsletter@else.example\r\nSubject: Weekly digest\r\nMessage-ID: <n1@else.example>\r\n\r\nNews.\r\n",
+    )
+    .await;
+    let round = pollers.round().await;
+    assert_eq!(round.imap_messages, 2, "the reply and the unrelated message are both kept");
+    assert_eq!(pollers.round().await.imap_messages, 0, "each message is read once");
+
+    let replies = app.get("/api/replies", &token).await;
+    let replies = replies.body["replies"].as_array().unwrap().clone();
+    assert_eq!(replies.len(), 1, "only the matched one is the workspace's");
+    assert_eq!((replies[0]["source"].as_str(), replies[0]["label"].as_str()), (Some("imap"), Some("neutral")));
+    assert_eq!(replies[0]["wants_to_optimize"], true);
+    let opp = app.get(&format!("/api/opportunities/{opportunity}"), &token).await;
+    assert_eq!(
+        (opp.body["intro_response"].as_str(), opp.body["status"].as_str()),
+        (Some("neutral"), Some("intro_sent"))
+    );
+
+    // A wrong password is an error the operator can read, not a crash.
+    let wrong = imap.url().replace("imap-test-pass", "nope");
+    let responses = Arc::new(Responses::new(app.store().clone(), Clock::fixed(NOW), false).unwrap());
+    let poller = overture::engagement::imap::ImapPoller::parse(&wrong).unwrap();
+    let err = poller.poll(&responses).await.unwrap_err();
+    assert!(format!("{err:#}").contains("logging in"), "{err:#}");
+}

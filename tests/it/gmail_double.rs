@@ -68,12 +68,7 @@ impl Google {
 
     /// The thread Gmail put the `n`th sent message in.
     pub fn sent_thread(&self, n: usize) -> String {
-        self.mailbox
-            .iter()
-            .filter(|m| self.sent.iter().any(|s| *s == m.raw))
-            .nth(n)
-            .map(|m| m.thread_id.clone())
-            .unwrap()
+        self.mailbox.iter().filter(|m| self.sent.contains(&m.raw)).nth(n).map(|m| m.thread_id.clone()).unwrap()
     }
 
     /// Forgets all history so far (as Google does after a week).

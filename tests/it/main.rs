@@ -16,6 +16,7 @@ mod common;
 mod compose;
 mod crash;
 mod gmail_double;
+mod imap_server;
 mod mail;
 mod mime;
 mod openapi;
