@@ -12,35 +12,15 @@ use overture::services::{self, Catalog, DraftRequest, Lookup};
 use overture::store::{self, Store};
 use time::macros::datetime;
 
-const CLIENTS: usize = 32;
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
+mod support;
+use support::{percentile, wait_healthy};
 
 fn serve(binary: &str, db: &str, mail: &str, port: u16, concurrency: usize) -> std::process::Child {
-    std::process::Command::new(binary)
-        .arg("serve")
-        .env("OVERTURE_DATABASE_URL", db)
-        .env("OVERTURE_BIND", format!("127.0.0.1:{port}"))
-        .env("OVERTURE_MAIL", mail)
-        .env("OVERTURE_NOW", "2026-11-25T09:00:00Z")
-        .env("OVERTURE_OUTBOX_CONCURRENCY", concurrency.to_string())
-        .env("RUST_LOG", "warn")
-        .spawn()
-        .expect("the overture binary")
+    let env = [("OVERTURE_MAIL", mail.to_string()), ("OVERTURE_OUTBOX_CONCURRENCY", concurrency.to_string())];
+    support::serve(binary, db, port, &env)
 }
 
-async fn wait_healthy(http: &reqwest::Client, base: &str) {
-    for _ in 0..200 {
-        if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server did not start");
-}
+const CLIENTS: usize = 32;
 
 /// Requests per second of the fixed-rate run.
 const RATE: f64 = 500.0;

@@ -68,6 +68,10 @@ pub struct EngagementArgs {
     /// A mailbox to poll for replies: imaps://user:pass@host[:port]/INBOX (imap:// without TLS).
     #[arg(long, env = "OVERTURE_IMAP", global = true, hide_env_values = true)]
     pub imap: Option<String>,
+    /// Tracking events recorded per message and link per minute; more are refused (pixel) or
+    /// followed without being recorded (click).
+    #[arg(long, env = "OVERTURE_TRACKING_RATE_LIMIT", default_value_t = 30, global = true)]
+    pub tracking_rate_limit: u32,
     /// Seconds between reply polls (Gmail, IMAP) and follow-up scans.
     #[arg(long, env = "OVERTURE_POLL_SECS", default_value_t = 60, global = true)]
     pub poll_secs: u64,
@@ -478,7 +482,9 @@ async fn tracker(store: &Arc<dyn Store>, settings: &Settings) -> CliResult<Arc<T
     let keys = Tracker::keys_for(store, settings.engagement.tracking_keys.as_deref())
         .await
         .map_err(|e| CliError::Input(format!("{e:#}")))?;
-    Ok(Arc::new(Tracker::new(store.clone(), keys, &public_url(settings))))
+    let tracker = Tracker::new(store.clone(), keys, &public_url(settings))
+        .with_rate_limit(settings.engagement.tracking_rate_limit);
+    Ok(Arc::new(tracker))
 }
 
 async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliResult {

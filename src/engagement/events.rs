@@ -14,8 +14,8 @@ use super::tracking::{Claim, RateLimiter, TrackingKeys};
 use crate::domain::DraftId;
 use crate::store::{Store, TrackingEvent};
 
-/// Events stored in one transaction at most.
-const MAX_BATCH: usize = 2048;
+/// Events stored in one statement at most (one round trip to the database).
+const MAX_BATCH: usize = 500;
 
 type Pending = (TrackingEvent, oneshot::Sender<bool>);
 

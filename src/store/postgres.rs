@@ -7,11 +7,15 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::Postgres;
 
 super::sql::impl_store!(PostgresStore, Postgres, PostgresImport, dialect);
-super::sql_engagement::impl_engagement!(PostgresStore, Postgres);
+super::sql_engagement::impl_engagement!(PostgresStore, Postgres, dialect);
 
 /// PostgreSQL's spelling of the JSON aggregates in `customer_record`.
 mod dialect {
     /// Lets concurrent claimers pass over each other's rows (SQLite's single writer needs nothing).
+    /// Tracking events from one JSON array of `[workspace, draft, kind, link, at, user agent, machine]`.
+    pub const INSERT_EVENTS: &str = "INSERT INTO tracking_events (workspace_id, draft_id, kind, link_idx, at, \
+        user_agent, machine) SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, (e->>3)::bigint, \
+        (e->>4)::timestamptz, e->>5, e->>6 FROM jsonb_array_elements($1::jsonb) e";
     pub const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
     pub const CONTACTS_JSON: &str = "(SELECT json_agg(json_build_object('name', x.name, 'email', x.email, \
         'title', x.title, 'role', x.role, 'primary', x.is_primary, \

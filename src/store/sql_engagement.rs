@@ -3,7 +3,7 @@
 //! `opportunity_rows`) it uses.
 
 macro_rules! impl_engagement {
-    ($store:ident, $db:ty) => {
+    ($store:ident, $db:ty, $dialect:ident) => {
         use super::engagement::{
             Engagement, EngagementSettings, InboundMessage, NewInbound, ReplyTarget, ResponseUpdate, TimelineEvent,
             TrackingEvent, Unanswered,
@@ -180,23 +180,21 @@ macro_rules! impl_engagement {
             }
 
             async fn record_events(&self, events: &[TrackingEvent]) -> Result<()> {
-                let mut tx = self.begin_write().await?;
-                for batch in events.chunks(BATCH) {
-                    let mut qb = QueryBuilder::<$db>::new(
-                        "INSERT INTO tracking_events (workspace_id, draft_id, kind, link_idx, at, user_agent, machine) ",
-                    );
-                    qb.push_values(batch, |mut b, e| {
-                        b.push_bind(e.workspace_id)
-                            .push_bind(e.draft_id.0)
-                            .push_bind(e.kind)
-                            .push_bind(e.link.map(i64::from))
-                            .push_bind(e.at)
-                            .push_bind(e.user_agent.as_deref())
-                            .push_bind(e.machine);
-                    });
-                    qb.build().execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
+                // The whole batch as one JSON parameter of one fixed statement: one round trip, one
+                // prepared statement whatever the batch size, and atomic on its own.
+                let rfc3339 = &time::format_description::well_known::Rfc3339;
+                let rows = events
+                    .iter()
+                    .map(|e| {
+                        Ok(serde_json::json!([
+                            e.workspace_id, e.draft_id.0, e.kind, e.link, e.at.format(rfc3339)?, e.user_agent, e.machine
+                        ]))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                sqlx::query($dialect::INSERT_EVENTS)
+                    .bind(serde_json::Value::Array(rows).to_string())
+                    .execute(self.writer())
+                    .await?;
                 Ok(())
             }
 

@@ -11,11 +11,16 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Sqlite;
 
 super::sql::impl_store!(SqliteStore, Sqlite, SqliteImport, dialect);
-super::sql_engagement::impl_engagement!(SqliteStore, Sqlite);
+super::sql_engagement::impl_engagement!(SqliteStore, Sqlite, dialect);
 
 /// SQLite's spelling of the JSON aggregates in `customer_record`.
 mod dialect {
     /// Lets concurrent claimers pass over each other's rows (SQLite's single writer needs nothing).
+    /// Tracking events from one JSON array of `[workspace, draft, kind, link, at, user agent, machine]`.
+    pub const INSERT_EVENTS: &str = "INSERT INTO tracking_events (workspace_id, draft_id, kind, link_idx, at, \
+        user_agent, machine) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), \
+        json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), \
+        json_extract(value, '$[5]'), json_extract(value, '$[6]') FROM json_each($1)";
     pub const SKIP_LOCKED: &str = "";
     pub const CONTACTS_JSON: &str = "(SELECT json_group_array(json_object('name', x.name, 'email', x.email, \
         'title', x.title, 'role', x.role, 'primary', json(CASE WHEN x.is_primary THEN 'true' ELSE 'false' END), \
