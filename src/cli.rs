@@ -72,6 +72,11 @@ pub struct EngagementArgs {
     /// followed without being recorded (click).
     #[arg(long, env = "OVERTURE_TRACKING_RATE_LIMIT", default_value_t = 30, global = true)]
     pub tracking_rate_limit: u32,
+    /// Tracking spool file: events are answered once appended there and moved into the database in
+    /// the background (default on SQLite: `tracking.spool` beside the database file; `off` answers
+    /// only after the database commit).
+    #[arg(long, env = "OVERTURE_TRACKING_SPOOL", global = true)]
+    pub tracking_spool: Option<String>,
     /// Seconds between reply polls (Gmail, IMAP) and follow-up scans.
     #[arg(long, env = "OVERTURE_POLL_SECS", default_value_t = 60, global = true)]
     pub poll_secs: u64,
@@ -482,9 +487,26 @@ async fn tracker(store: &Arc<dyn Store>, settings: &Settings) -> CliResult<Arc<T
     let keys = Tracker::keys_for(store, settings.engagement.tracking_keys.as_deref())
         .await
         .map_err(|e| CliError::Input(format!("{e:#}")))?;
-    let tracker = Tracker::new(store.clone(), keys, &public_url(settings))
+    let mut tracker = Tracker::new(store.clone(), keys, &public_url(settings))
         .with_rate_limit(settings.engagement.tracking_rate_limit);
+    if let Some(spool) = tracking_spool(settings) {
+        tracker =
+            tracker.spooled(&spool).await.map_err(|e| CliError::Input(format!("OVERTURE_TRACKING_SPOOL: {e:#}")))?;
+    }
     Ok(Arc::new(tracker))
+}
+
+/// The tracking spool: as configured, or beside a SQLite database; none for `off` or PostgreSQL.
+fn tracking_spool(settings: &Settings) -> Option<PathBuf> {
+    match settings.engagement.tracking_spool.as_deref().map(str::trim) {
+        Some("off") | Some("") => None,
+        Some(path) => Some(PathBuf::from(path)),
+        None => {
+            let file = settings.database_url.strip_prefix("sqlite://")?.split('?').next()?;
+            let dir = std::path::Path::new(file).parent().unwrap_or(std::path::Path::new(""));
+            (!file.is_empty() && file != ":memory:").then(|| dir.join("tracking.spool"))
+        }
+    }
 }
 
 async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliResult {
@@ -516,7 +538,7 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliR
     let options = http::Options {
         outbox: Some(worker.waker()),
         gmail: gmail.clone(),
-        tracker: Some(tracker),
+        tracker: Some(tracker.clone()),
         inbound_secret: e.inbound_secret.clone(),
         webhook: e.webhook_url.as_deref().is_some_and(|u| !u.trim().is_empty()),
     };
@@ -540,6 +562,9 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliR
     }
     if let Err(e) = scheduler.await {
         tracing::error!(error = ?e, "the reply poller stopped abnormally");
+    }
+    if !tracker.flush(Duration::from_secs(10)).await {
+        tracing::warn!("some tracking events are still in the spool; they are stored at the next start");
     }
     served?;
     Ok(())

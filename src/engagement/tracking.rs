@@ -231,6 +231,10 @@ impl EventKind {
     }
 }
 
+/// Every reason [`machine_reason`] gives.
+pub const MACHINE_REASONS: [&str; 4] =
+    ["head_request", "automated_client", "privacy_proxy_prefetch", "within_seconds_of_delivery"];
+
 /// Why an event looks machine-made rather than a person reading or clicking; `None` when it looks human.
 ///
 /// - no user agent, or one of an HTTP library, crawler or security scanner (`automated_client`);

@@ -157,6 +157,8 @@ pub trait Engagement: Send + Sync {
     async fn tracked_link(&self, workspace_id: i64, draft: DraftId, idx: u16) -> Result<Option<String>>;
     /// One transaction for the whole batch.
     async fn record_events(&self, events: &[TrackingEvent]) -> Result<()>;
+    /// Stores spooled events and the spool position they reach, in one transaction.
+    async fn record_events_through(&self, events: &[TrackingEvent], spool: &str, seq: u64) -> Result<()>;
     async fn count_events(&self, workspace_id: i64) -> Result<i64>;
 
     /// The sent message that `references` (In-Reply-To first, then References), `thread_id`, or the

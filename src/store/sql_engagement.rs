@@ -78,6 +78,20 @@ macro_rules! impl_engagement {
             s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
         }
 
+        /// Events as one JSON array of `[workspace, draft, kind, link, at, user agent, machine]`.
+        fn events_json(events: &[TrackingEvent]) -> Result<String> {
+            let rfc3339 = &time::format_description::well_known::Rfc3339;
+            let rows = events
+                .iter()
+                .map(|e| {
+                    Ok(serde_json::json!([
+                        e.workspace_id, e.draft_id.0, e.kind, e.link, e.at.format(rfc3339)?, e.user_agent, e.machine
+                    ]))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(serde_json::Value::Array(rows).to_string())
+        }
+
         /// Sent drafts whose Message-ID is one of `ids`, as (workspace, draft).
         async fn drafts_by_message_id(pool: impl sqlx::Executor<'_, Database = $db>, ids: &[String]) -> Result<Vec<(i64, i64)>> {
             if ids.is_empty() {
@@ -182,19 +196,23 @@ macro_rules! impl_engagement {
             async fn record_events(&self, events: &[TrackingEvent]) -> Result<()> {
                 // The whole batch as one JSON parameter of one fixed statement: one round trip, one
                 // prepared statement whatever the batch size, and atomic on its own.
-                let rfc3339 = &time::format_description::well_known::Rfc3339;
-                let rows = events
-                    .iter()
-                    .map(|e| {
-                        Ok(serde_json::json!([
-                            e.workspace_id, e.draft_id.0, e.kind, e.link, e.at.format(rfc3339)?, e.user_agent, e.machine
-                        ]))
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                sqlx::query($dialect::INSERT_EVENTS)
-                    .bind(serde_json::Value::Array(rows).to_string())
-                    .execute(self.writer())
-                    .await?;
+                sqlx::query($dialect::INSERT_EVENTS).bind(events_json(events)?).execute(self.writer()).await?;
+                Ok(())
+            }
+
+            async fn record_events_through(&self, events: &[TrackingEvent], spool: &str, seq: u64) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query($dialect::INSERT_EVENTS).bind(events_json(events)?).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO mailbox_cursors (source, cursor, updated_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (source) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+                )
+                .bind(spool)
+                .bind(seq.to_string())
+                .bind(OffsetDateTime::now_utc())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
