@@ -158,6 +158,9 @@ pub enum Command {
     },
     /// Print the JSON Schema of the workspace bundle.
     Schema,
+    /// Print every reply a CSM relabelled, as cases of the classifier's corpus
+    /// (append them to tests/corpus/replies.txt).
+    Corrections,
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -280,6 +283,14 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
             let token = http::auth::new_token();
             store.create_token(&member, &http::auth::hash_token(&token), clock.now()).await?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Corrections => {
+            let store = open(settings).await?;
+            for (n, (raw, label, optimize)) in store.corrections().await?.into_iter().enumerate() {
+                let optimize = if optimize { " +optimize" } else { "" };
+                println!("=== correction-{} | {label}{optimize}\n{}\n", n + 1, raw.replace("\r\n", "\n").trim_end());
+            }
             Ok(())
         }
         Command::Schema => {

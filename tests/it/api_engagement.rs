@@ -380,6 +380,16 @@ async fn a_csm_records_and_corrects_responses_and_the_crm_webhook_is_signed() {
     let corrections = app.store().corrections().await.unwrap();
     assert_eq!(corrections.len(), 1);
     assert!(corrections[0].0.contains("we'll see") && corrections[0].1 == "negative");
+    // `overture corrections` prints it as a corpus case, ready for tests/corpus/replies.txt.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_overture"))
+        .arg("corrections")
+        .env("OVERTURE_DATABASE_URL", &app.db.url)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.starts_with("=== correction-1 | negative\nFrom: Jennifer Walsh"), "{printed}");
+    assert!(printed.contains("Hmm, we'll see."));
     let r = app.post_json(&format!("/api/replies/{reply_id}/label"), &token, &json!({"label": "meh"})).await;
     assert_eq!(r.error_code(), "invalid_label");
 }
