@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 cargo build --release --quiet --bin overture --example tracking_load
 mkdir -p bench-data
-rm -f bench-data/tracking.db*
+rm -f bench-data/tracking.db* bench-data/tracking.spool*
 target/release/examples/tracking_load target/release/overture "sqlite://bench-data/tracking.db" "$seconds"

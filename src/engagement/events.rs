@@ -89,11 +89,24 @@ impl EventWriter {
     pub async fn start_spooled(store: Arc<dyn Store>, path: &Path) -> anyhow::Result<EventWriter> {
         let source = format!("tracking-spool:{}", path.display());
         let applied: u64 = store.cursor(&source).await?.and_then(|c| c.parse().ok()).unwrap_or(0);
+        // The spool names the database it belongs to: one left by another database is not replayed.
+        let database =
+            store.server_key("tracking-spool-id", &TrackingKeys::random_secret(), OffsetDateTime::now_utc()).await?;
+        let header = format!("{{\"spool_for\":\"{database}\"}}\n");
         let mut last = applied;
         if path.exists() {
             let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+            let mut lines = std::io::BufReader::new(file).lines();
+            let first = lines.next().and_then(|l| l.ok()).unwrap_or_default();
+            let ours = first.trim() == header.trim() || first.is_empty();
+            if !ours {
+                let aside = path.with_extension(format!("orphaned-{}", OffsetDateTime::now_utc().unix_timestamp()));
+                tracing::warn!(spool = %path.display(), moved_to = %aside.display(),
+                    "the tracking spool belongs to another database; it is set aside, not replayed");
+                std::fs::rename(path, &aside).with_context(|| format!("setting aside {}", path.display()))?;
+            }
             let mut pending: Vec<(u64, TrackingEvent)> = Vec::new();
-            for line in std::io::BufReader::new(file).lines() {
+            for line in lines.filter(|_| ours) {
                 // A line torn by a crash was never answered: it is skipped.
                 let Some((seq, event)) = line.ok().and_then(|l| decode(&l)) else { continue };
                 last = last.max(seq);
@@ -118,6 +131,7 @@ impl EventWriter {
             .open(path)
             .with_context(|| format!("opening the tracking spool {}", path.display()))?;
         file.set_len(0)?;
+        file.write_all(header.as_bytes())?;
         let applied = Arc::new(AtomicU64::new(last));
         let (to_db, mut from_spool) = mpsc::unbounded_channel::<Vec<(u64, TrackingEvent)>>();
         // The mover: spooled batches into the database, in order, retrying until they are in.
@@ -158,7 +172,7 @@ impl EventWriter {
                 }
                 // Everything spooled is in the database and the file has grown: start it over.
                 if written > SPOOL_RESET_BYTES && applied.load(Ordering::Acquire) == next - 1 {
-                    match file.set_len(0) {
+                    match file.set_len(0).and_then(|()| file.write_all(header.as_bytes())) {
                         Ok(()) => written = 0,
                         Err(e) => tracing::warn!(error = %e, spool = %spool.display(), "could not reset the spool"),
                     }

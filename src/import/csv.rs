@@ -60,7 +60,7 @@ impl Kind {
                 &["external_id", "name", "plan", "seats_purchased"],
                 &["arr", "renewal_date", "health_score", "industry", "csm", "ae"],
             ),
-            Kind::Contacts => (&["external_id", "name"], &["email", "title", "role", "primary"]),
+            Kind::Contacts => (&["external_id", "name"], &["email", "title", "role", "primary", "tracking_opt_out"]),
             Kind::Usage => (&["external_id", "date", "seats_used", "monthly_active_users", "api_calls"], &[]),
             Kind::FeatureRequests => (&["external_id", "feature", "requested_at"], &["note"]),
             Kind::Milestones => (&["external_id", "title", "achieved_at"], &[]),
@@ -271,13 +271,14 @@ pub fn customer(row: &Row<'_>, e: &mut Errors) -> Option<CustomerRecord> {
 
 pub fn contact(row: &Row<'_>, e: &mut Errors) -> Option<ContactRecord> {
     let primary = row.bool(e, "primary");
+    let tracking_opt_out = row.bool(e, "tracking_opt_out");
     Some(ContactRecord {
         name: row.str("name"),
         email: row.opt("email"),
         title: row.opt("title"),
         role: row.opt("role"),
         primary: primary.ok()?,
-        tracking_opt_out: false,
+        tracking_opt_out: tracking_opt_out.ok()?,
     })
 }
 
@@ -299,4 +300,26 @@ pub fn request(row: &Row<'_>, _: &mut Errors) -> Option<RequestRecord> {
 
 pub fn milestone(row: &Row<'_>, _: &mut Errors) -> Option<MilestoneRecord> {
     Some(MilestoneRecord { title: row.str("title"), achieved_at: row.str("achieved_at") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_may_opt_out_of_tracking() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("contacts.csv");
+        std::fs::write(
+            &path,
+            "external_id,name,email,tracking_opt_out\nacme,Jennifer,j@acme.example,true\nacme,Tom,t@acme.example,\n",
+        )
+        .expect("write");
+        let mut e = Errors { list: Vec::new(), total: 0 };
+        let mut table = Table::open(&path, Kind::Contacts, &mut e).expect("opens").expect("a table");
+        let mut contacts = Vec::new();
+        table.rows(&mut e, |row, e| contacts.extend(contact(row, e)));
+        assert!(e.is_empty(), "{:?}", e.list);
+        assert_eq!(contacts.iter().map(|c| c.tracking_opt_out).collect::<Vec<_>>(), vec![true, false]);
+    }
 }

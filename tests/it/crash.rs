@@ -196,3 +196,42 @@ async fn tracking_events_answered_before_a_kill_are_all_stored() {
     // Requests cut off by the kill may have been written but not answered: a handful at most.
     assert!(stored <= answered + 64, "{stored} stored for {answered} answered");
 }
+
+#[tokio::test]
+async fn a_spool_is_replayed_only_into_its_own_database() {
+    use overture::engagement::EventWriter;
+
+    let app = TestApp::with_demo().await;
+    let token = app.csm_token().await;
+    let draft: overture::domain::DraftId = app.compose("acme", &token, &json!({})).await.parse().unwrap();
+    let ws = app.workspace("default").await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tracking.spool");
+    let line = |seq: u64| {
+        format!(
+            "{{\"s\":{seq},\"w\":{},\"d\":{},\"k\":\"open\",\"l\":null,\"a\":\"2026-11-25T09:00:00Z\",\"u\":\"Firefox\",\"m\":null}}\n",
+            ws.id, draft.0
+        )
+    };
+
+    // A spool left by another database: set aside, nothing replayed.
+    std::fs::write(&path, format!("{{\"spool_for\":\"another-database\"}}\n{}{}", line(1), line(2))).unwrap();
+    let _writer = EventWriter::start_spooled(app.store().clone(), &path).await.unwrap();
+    assert_eq!(app.store().count_events(ws.id).await.unwrap(), 0);
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("orphaned"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the foreign spool is kept aside for a person to look at");
+
+    // Its own spool, with a line torn by a crash: the whole lines are replayed, once.
+    let header = std::fs::read_to_string(&path).unwrap();
+    assert!(header.starts_with("{\"spool_for\":\""), "{header}");
+    std::fs::write(&path, format!("{header}{}{}{{\"s\":3,\"w\"", line(1), line(2))).unwrap();
+    let _writer = EventWriter::start_spooled(app.store().clone(), &path).await.unwrap();
+    assert_eq!(app.store().count_events(ws.id).await.unwrap(), 2);
+    std::fs::write(&path, format!("{header}{}{}", line(1), line(2))).unwrap();
+    let _writer = EventWriter::start_spooled(app.store().clone(), &path).await.unwrap();
+    assert_eq!(app.store().count_events(ws.id).await.unwrap(), 2, "lines already in the database are not stored again");
+}
