@@ -7,9 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use overture::compose::Composer;
-use overture::services::{self, Catalog, DraftRequest, Lookup};
-use overture::store::{self, Store};
+use overture::services::DraftRequest;
 use time::macros::datetime;
 
 mod support;
@@ -85,27 +83,13 @@ async fn main() -> anyhow::Result<()> {
     let now = datetime!(2026-11-25 09:00 UTC);
 
     // Drafts composed in-process: the figures below are for approving and delivering them.
-    let store: Arc<dyn Store> = store::open(db).await?;
-    store.migrate().await?;
-    let ws = store.ensure_workspace("default", now).await?;
-    let mut staged = overture::import::Staged::default();
-    staged.add_bundle(overture::demo::bundle(now.date()));
-    overture::import::run(&store, &ws, staged, Default::default(), now).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let ws = store.workspace("default").await?.expect("workspace");
-    let catalog = Catalog::load(&store, &ws).await?;
-    let composer = Composer::new()?;
+    let (store, ws) = support::demo_store(db, now).await?;
     let member = store.member_by_email(&ws, "sarah@vendor.example").await?.expect("Sarah");
     let token = overture::http::auth::new_token();
     store.create_token(&member, &overture::http::auth::hash_token(&token), now).await?;
-    let mut ids = Vec::with_capacity(n);
-    for _ in 0..n {
-        let Lookup::Found(record) = services::find_customer_record(&store, &ws, "acme").await? else {
-            anyhow::bail!("no Acme")
-        };
-        let request = DraftRequest { cc_ae: true, requested_by: Some(member.clone()), ..Default::default() };
-        let (draft, _) = services::draft_introduction(&store, &composer, &catalog, &ws, record, &request, now).await?;
-        ids.push(draft.id.to_string());
-    }
+    let request = DraftRequest { cc_ae: true, requested_by: Some(member.clone()), ..Default::default() };
+    let mut ids: Vec<String> =
+        support::acme_drafts(&store, &ws, now, n, &request).await?.iter().map(|d| d.id.to_string()).collect();
 
     // 1. Approvals, with no worker in the server so that only the approval is measured.
     let port = 18791;

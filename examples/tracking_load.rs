@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use overture::domain::DraftId;
 use overture::engagement::tracking::{Claim, TrackingKeys};
-use overture::store::{self, Store};
 use time::macros::datetime;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -19,7 +18,7 @@ mod support;
 use support::{percentile, wait_healthy};
 
 const CLIENTS: usize = 64;
-const MESSAGES: i64 = 200;
+const MESSAGES: usize = 200;
 const LINKS: u16 = 3;
 const KEYS: &str = "b1:bench-tracking-secret-0123456789abcdef";
 
@@ -132,28 +131,13 @@ async fn main() -> anyhow::Result<()> {
     let now = datetime!(2026-11-25 09:00 UTC);
 
     // Sent messages to track: drafts of the demo workspace with their links stored.
-    let store: Arc<dyn Store> = store::open(db).await?;
-    store.migrate().await?;
-    let ws = store.ensure_workspace("default", now).await?;
-    let mut staged = overture::import::Staged::default();
-    staged.add_bundle(overture::demo::bundle(now.date()));
-    overture::import::run(&store, &ws, staged, Default::default(), now).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let ws = store.workspace("default").await?.expect("workspace");
-    let catalog = overture::services::Catalog::load(&store, &ws).await?;
-    let composer = overture::compose::Composer::new()?;
+    let (store, ws) = support::demo_store(db, now).await?;
     let keys = TrackingKeys::parse(KEYS).map_err(anyhow::Error::msg)?;
     let addr = "127.0.0.1:18793";
     let base = format!("http://{addr}");
     let mut paths = Vec::new();
-    for _ in 0..MESSAGES {
-        let overture::services::Lookup::Found(record) =
-            overture::services::find_customer_record(&store, &ws, "acme").await?
-        else {
-            anyhow::bail!("no Acme")
-        };
-        let request = overture::services::DraftRequest::default();
-        let (draft, _) =
-            overture::services::draft_introduction(&store, &composer, &catalog, &ws, record, &request, now).await?;
+    let drafts = support::acme_drafts(&store, &ws, now, MESSAGES, &Default::default()).await?;
+    for draft in &drafts {
         let links: Vec<String> = (0..LINKS).map(|i| format!("https://docs.vendor.example/guide/{i}")).collect();
         store.save_tracked_links(DraftId(draft.id.0), &links).await?;
         // Issued an hour before the load: no event falls in the link scanners' window.

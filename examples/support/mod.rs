@@ -31,3 +31,39 @@ pub async fn wait_healthy(http: &reqwest::Client, base: &str) {
     }
     panic!("the server did not start");
 }
+
+/// A migrated store at `db` with the demo workspace loaded.
+pub async fn demo_store(
+    db: &str,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<(std::sync::Arc<dyn overture::store::Store>, overture::store::Workspace)> {
+    let store = overture::store::open(db).await?;
+    store.migrate().await?;
+    let ws = store.ensure_workspace("default", now).await?;
+    let mut staged = overture::import::Staged::default();
+    staged.add_bundle(overture::demo::bundle(now.date()));
+    overture::import::run(&store, &ws, staged, Default::default(), now).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let ws = store.workspace("default").await?.ok_or_else(|| anyhow::anyhow!("no workspace"))?;
+    Ok((store, ws))
+}
+
+/// `n` introductions to Acme composed and stored in-process, as `request` asks.
+pub async fn acme_drafts(
+    store: &std::sync::Arc<dyn overture::store::Store>,
+    ws: &overture::store::Workspace,
+    now: time::OffsetDateTime,
+    n: usize,
+    request: &overture::services::DraftRequest,
+) -> anyhow::Result<Vec<overture::domain::Draft>> {
+    use overture::services::{self, Catalog, Lookup};
+    let catalog = Catalog::load(store, ws).await?;
+    let composer = overture::compose::Composer::new()?;
+    let mut drafts = Vec::with_capacity(n);
+    for _ in 0..n {
+        let Lookup::Found(record) = services::find_customer_record(store, ws, "acme").await? else {
+            anyhow::bail!("no Acme")
+        };
+        drafts.push(services::draft_introduction(store, &composer, &catalog, ws, record, request, now).await?.0);
+    }
+    Ok(drafts)
+}

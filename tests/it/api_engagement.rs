@@ -73,6 +73,23 @@ async fn send_intro(
 /// A call the CRM endpoint received: its signature header and body.
 type SignedCall = (String, Vec<u8>);
 
+struct Sent {
+    server: SmtpServer,
+    app: TestApp,
+    tracker: Arc<overture::engagement::Tracker>,
+    token: String,
+    draft: Value,
+}
+
+/// The engagement app with Acme's introduction delivered to a fresh SMTP server.
+async fn sent_intro() -> Sent {
+    let server = SmtpServer::start();
+    let (app, tracker) = TestApp::with_engagement(false).await;
+    let token = app.csm_token().await;
+    let draft = send_intro(&app, &token, &server, &tracker).await;
+    Sent { server, app, tracker, token, draft }
+}
+
 fn event_names(timeline: &Value) -> Vec<String> {
     timeline["events"]
         .as_array()
@@ -84,10 +101,7 @@ fn event_names(timeline: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn a_tracked_introduction_its_reply_and_the_handoff_reach_the_timeline() {
-    let server = SmtpServer::start();
-    let (app, tracker) = TestApp::with_engagement(false).await;
-    let token = app.csm_token().await;
-    let draft = send_intro(&app, &token, &server, &tracker).await;
+    let Sent { server, app, tracker, token, draft } = sent_intro().await;
     let draft_id = draft["id"].as_str().unwrap();
     let message_id = draft["message_id"].as_str().unwrap().to_string();
     let opportunity = draft["opportunity_id"].as_str().unwrap().to_string();
@@ -213,10 +227,7 @@ async fn a_tracked_introduction_its_reply_and_the_handoff_reach_the_timeline() {
 
 #[tokio::test]
 async fn a_no_closes_the_opportunity_and_keeps_the_customer_from_being_suggested_for_90_days() {
-    let server = SmtpServer::start();
-    let (app, tracker) = TestApp::with_engagement(false).await;
-    let token = app.csm_token().await;
-    let draft = send_intro(&app, &token, &server, &tracker).await;
+    let Sent { server: _server, app, tracker: _tracker, token, draft } = sent_intro().await;
     let message_id = draft["message_id"].as_str().unwrap();
     let opportunity = draft["opportunity_id"].as_str().unwrap();
     let r = app.inbound(&reply(message_id, "no@acme.example", "Not interested, thanks."), INBOUND_SECRET).await;
@@ -242,10 +253,7 @@ async fn a_no_closes_the_opportunity_and_keeps_the_customer_from_being_suggested
 
 #[tokio::test]
 async fn silence_brings_a_follow_up_in_the_thread_after_n_business_days_but_not_before_an_ooo_return() {
-    let server = SmtpServer::start();
-    let (app, tracker) = TestApp::with_engagement(false).await;
-    let token = app.csm_token().await;
-    let draft = send_intro(&app, &token, &server, &tracker).await;
+    let Sent { server, app, tracker, token, draft } = sent_intro().await;
     let message_id = draft["message_id"].as_str().unwrap().to_string();
     let opportunity = draft["opportunity_id"].as_str().unwrap().to_string();
 
@@ -287,10 +295,7 @@ async fn silence_brings_a_follow_up_in_the_thread_after_n_business_days_but_not_
 
 #[tokio::test]
 async fn unmatched_mail_is_kept_apart_and_sender_and_subject_match_only_when_unambiguous() {
-    let server = SmtpServer::start();
-    let (app, tracker) = TestApp::with_engagement(false).await;
-    let token = app.csm_token().await;
-    let draft = send_intro(&app, &token, &server, &tracker).await;
+    let Sent { server: _server, app, tracker: _tracker, token, draft } = sent_intro().await;
     let subject = draft["subject"].as_str().unwrap();
 
     let stranger = "From: someone@elsewhere.example\r\nSubject: Hello\r\nMessage-ID: <s1@elsewhere.example>\r\n\r\nYes, let's talk!\r\n";
@@ -439,10 +444,7 @@ async fn no_pixel_for_a_contact_who_opted_out() {
 #[tokio::test]
 async fn replies_are_polled_from_a_real_imap_mailbox_once_each() {
     let imap = crate::imap_server::ImapServer::start();
-    let server = SmtpServer::start();
-    let (app, tracker) = TestApp::with_engagement(false).await;
-    let token = app.csm_token().await;
-    let draft = send_intro(&app, &token, &server, &tracker).await;
+    let Sent { server: _server, app, tracker: _tracker, token, draft } = sent_intro().await;
     let message_id = draft["message_id"].as_str().unwrap();
     let opportunity = draft["opportunity_id"].as_str().unwrap();
 
