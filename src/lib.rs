@@ -2,6 +2,7 @@
 //!
 //! See the README for the product and `ARCHITECTURE` in the shared folder for the rooms of this crate.
 
+pub mod chat;
 pub mod clock;
 pub mod compose;
 pub mod context;
