@@ -11,7 +11,7 @@ use overture::services::DraftRequest;
 use time::macros::datetime;
 
 mod support;
-use support::{percentile, wait_healthy};
+use support::wait_healthy;
 
 fn serve(binary: &str, db: &str, mail: &str, port: u16, concurrency: usize) -> std::process::Child {
     let env = [("OVERTURE_MAIL", mail.to_string()), ("OVERTURE_OUTBOX_CONCURRENCY", concurrency.to_string())];
@@ -55,22 +55,8 @@ async fn approve_all(http: &reqwest::Client, base: &str, token: &str, ids: Vec<S
             latencies
         }));
     }
-    let mut latencies = Vec::new();
-    for c in clients {
-        latencies.extend(c.await.expect("a client"));
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
     let mode = rate.map_or("saturated".to_string(), |r| format!("at a fixed {r:.0} req/s"));
-    println!(
-        "approval (POST send), {CLIENTS} clients, {mode}, {n} drafts: {:.0} req/s, p50 {:.2} ms, p90 {:.2} ms, \
-         p99 {:.2} ms, max {:.2} ms",
-        n as f64 / elapsed.as_secs_f64(),
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.9),
-        percentile(&latencies, 0.99),
-        percentile(&latencies, 1.0),
-    );
+    support::report(&format!("approval (POST send), {CLIENTS} clients, {mode}, {n} drafts"), clients, started).await;
 }
 
 #[tokio::main]

@@ -15,7 +15,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 mod support;
-use support::{percentile, wait_healthy};
+use support::wait_healthy;
 
 const CLIENTS: usize = 64;
 const MESSAGES: usize = 200;
@@ -99,25 +99,8 @@ async fn load(addr: &str, paths: Arc<Vec<String>>, seconds: f64, rate: Option<f6
             latencies
         }));
     }
-    let mut latencies = Vec::new();
-    for c in clients {
-        latencies.extend(c.await.expect("a client"));
-    }
-    let elapsed = started.elapsed();
-    latencies.sort();
     let mode = rate.map_or("saturated".to_string(), |r| format!("offered {r:.0} events/s"));
-    println!(
-        "tracking (pixel 75%, click 25%), {CLIENTS} clients, {mode}: {} events in {:.1} s = {:.0} events/s, \
-         p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        latencies.len(),
-        elapsed.as_secs_f64(),
-        latencies.len() as f64 / elapsed.as_secs_f64(),
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.9),
-        percentile(&latencies, 0.99),
-        percentile(&latencies, 1.0),
-    );
-    latencies.len()
+    support::report(&format!("tracking (pixel 75%, click 25%), {CLIENTS} clients, {mode}"), clients, started).await
 }
 
 /// One thread for the clients: the load generator should cost the server as little CPU as it can.

@@ -13,7 +13,7 @@ use overture::clock::Clock;
 use overture::compose::{ComposeError, Composer};
 use overture::delivery::{self, gmail, GmailConfig, MailSetting, Webhook, Worker, WorkerSettings};
 use overture::domain::{group_thousands, Approach, Customer, Draft, Tone};
-use overture::engagement::{Pollers, Responses, Tracker};
+use overture::engagement::{EventWriter, Pollers, Responses, Tracker};
 use overture::import::{self, ImportFailure, Staged};
 use overture::services::{self, Catalog, DraftError, DraftRequest, Lookup};
 use overture::store::{self, Store, Workspace};
@@ -498,12 +498,14 @@ async fn tracker(store: &Arc<dyn Store>, settings: &Settings) -> CliResult<Arc<T
     let keys = Tracker::keys_for(store, settings.engagement.tracking_keys.as_deref())
         .await
         .map_err(|e| CliError::Input(format!("{e:#}")))?;
-    let mut tracker = Tracker::new(store.clone(), keys, &public_url(settings))
+    let writer = match tracking_spool(settings) {
+        Some(spool) => EventWriter::start_spooled(store.clone(), &spool)
+            .await
+            .map_err(|e| CliError::Input(format!("OVERTURE_TRACKING_SPOOL: {e:#}")))?,
+        None => EventWriter::start(store.clone()),
+    };
+    let tracker = Tracker::new(store.clone(), keys, &public_url(settings), writer)
         .with_rate_limit(settings.engagement.tracking_rate_limit);
-    if let Some(spool) = tracking_spool(settings) {
-        tracker =
-            tracker.spooled(&spool).await.map_err(|e| CliError::Input(format!("OVERTURE_TRACKING_SPOOL: {e:#}")))?;
-    }
     Ok(Arc::new(tracker))
 }
 

@@ -2,9 +2,35 @@
 
 use std::time::Duration;
 
-pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
+}
+
+/// Waits for the client tasks and prints one line: `what`, how many in how long, and the latency
+/// percentiles. Returns how many requests were answered.
+pub async fn report(
+    what: &str,
+    clients: Vec<tokio::task::JoinHandle<Vec<Duration>>>,
+    started: std::time::Instant,
+) -> usize {
+    let mut latencies = Vec::new();
+    for c in clients {
+        latencies.extend(c.await.expect("a client"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    println!(
+        "{what}: {} in {:.1} s = {:.0}/s, p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.9),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 1.0),
+    );
+    latencies.len()
 }
 
 /// `overture serve` on `port` with the business clock fixed and extra settings.

@@ -47,14 +47,7 @@ impl EventWriter {
         let (queue, mut incoming) = mpsc::channel::<Pending>(16 * 1024);
         tokio::spawn(async move {
             let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
-            while let Some(first) = incoming.recv().await {
-                batch.push(first);
-                while batch.len() < MAX_BATCH {
-                    match incoming.try_recv() {
-                        Ok(next) => batch.push(next),
-                        Err(_) => break,
-                    }
-                }
+            while next_batch(&mut incoming, &mut batch).await {
                 let events: Vec<TrackingEvent> = batch.iter().map(|(e, _)| e.clone()).collect();
                 let stored = match store.record_events(&events).await {
                     Ok(()) => true,
@@ -63,10 +56,7 @@ impl EventWriter {
                         false
                     }
                 };
-                metrics::histogram!("overture_tracking_batch_size").record(events.len() as f64);
-                for (_, done) in batch.drain(..) {
-                    let _ = done.send(stored);
-                }
+                answer(&mut batch, stored);
             }
         });
         EventWriter { queue, progress: None }
@@ -162,14 +152,7 @@ impl EventWriter {
             let mut written = 0u64;
             let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
             let mut buf = Vec::with_capacity(64 * 1024);
-            while let Some(first) = incoming.recv().await {
-                batch.push(first);
-                while batch.len() < MAX_BATCH {
-                    match incoming.try_recv() {
-                        Ok(more) => batch.push(more),
-                        Err(_) => break,
-                    }
-                }
+            while next_batch(&mut incoming, &mut batch).await {
                 // Everything spooled is in the database and the file has grown: start it over.
                 if written > SPOOL_RESET_BYTES && applied.load(Ordering::Acquire) == next - 1 {
                     match file.set_len(0).and_then(|()| file.write_all(header.as_bytes())) {
@@ -199,10 +182,7 @@ impl EventWriter {
                     written_through.store(next - 1, Ordering::Release);
                     let _ = to_db.send(numbered);
                 }
-                metrics::histogram!("overture_tracking_batch_size").record(batch.len() as f64);
-                for (_, done) in batch.drain(..) {
-                    let _ = done.send(spooled);
-                }
+                answer(&mut batch, spooled);
             }
         });
         Ok(EventWriter { queue, progress })
@@ -215,6 +195,28 @@ impl EventWriter {
             return false;
         }
         committed.await.unwrap_or(false)
+    }
+}
+
+/// Waits for the next request and takes whatever else is already waiting, up to a batch; false when
+/// every sender is gone.
+async fn next_batch(incoming: &mut mpsc::Receiver<Pending>, batch: &mut Vec<Pending>) -> bool {
+    let Some(first) = incoming.recv().await else { return false };
+    batch.push(first);
+    while batch.len() < MAX_BATCH {
+        match incoming.try_recv() {
+            Ok(more) => batch.push(more),
+            Err(_) => break,
+        }
+    }
+    true
+}
+
+/// Answers every request of the batch (and empties it).
+fn answer(batch: &mut Vec<Pending>, safe: bool) {
+    metrics::histogram!("overture_tracking_batch_size").record(batch.len() as f64);
+    for (_, done) in batch.drain(..) {
+        let _ = done.send(safe);
     }
 }
 
@@ -274,13 +276,14 @@ pub struct Tracker {
 const LINK_CACHE: usize = 100_000;
 
 impl Tracker {
-    pub fn new(store: Arc<dyn Store>, keys: TrackingKeys, base_url: &str) -> Tracker {
+    /// `writer` is [`EventWriter::start`] (answer after the commit) or [`EventWriter::start_spooled`].
+    pub fn new(store: Arc<dyn Store>, keys: TrackingKeys, base_url: &str, writer: EventWriter) -> Tracker {
         Tracker {
             keys,
             base_url: base_url.trim_end_matches('/').to_string(),
             scanner_window: Duration::from_secs(10),
             limiter: RateLimiter::new(30, Duration::from_secs(60)),
-            writer: EventWriter::start(store.clone()),
+            writer,
             links: Mutex::default(),
             store,
         }
@@ -297,12 +300,6 @@ impl Tracker {
                 Ok(TrackingKeys::single("db1", secret.as_bytes()))
             }
         }
-    }
-
-    /// Answers requests once their events are in the spool at `path` (see the module notes).
-    pub async fn spooled(mut self, path: &Path) -> anyhow::Result<Tracker> {
-        self.writer = EventWriter::start_spooled(self.store.clone(), path).await?;
-        Ok(self)
     }
 
     pub fn with_scanner_window(mut self, window: Duration) -> Tracker {

@@ -96,50 +96,13 @@ impl Pollers {
         let ws = store.workspace_by_id(ws_id).await?.ok_or_else(|| anyhow::anyhow!("workspace {ws_id} is gone"))?;
         let source = format!("gmail:{}", conn.member_id);
         let threads: HashSet<String> = store.sent_threads(ws_id, &conn.email).await?.into_iter().collect();
-        let cursor = store.cursor(&source).await?;
-        let mut taken = 0;
-        let latest = match cursor {
-            Some(start) => {
-                let mut page: Option<String> = None;
-                let mut latest = start.clone();
-                let mut expired = false;
-                loop {
-                    let mut path = format!("history?startHistoryId={start}&historyTypes=messageAdded");
-                    if let Some(p) = &page {
-                        path.push_str(&format!("&pageToken={p}"));
-                    }
-                    let Some(body) = gmail.get_json(&ws, conn, &path).await? else {
-                        // Google keeps about a week of history: start over from the threads themselves.
-                        expired = true;
-                        break;
-                    };
-                    if let Some(h) = body["historyId"].as_str() {
-                        latest = h.to_string();
-                    }
-                    let added = body["history"].as_array().into_iter().flatten().flat_map(|h| {
-                        h["messagesAdded"].as_array().into_iter().flatten().map(|m| m["message"].clone())
-                    });
-                    for message in added.collect::<Vec<_>>() {
-                        let (Some(id), Some(thread)) = (message["id"].as_str(), message["threadId"].as_str()) else {
-                            continue;
-                        };
-                        if threads.contains(thread) {
-                            taken += self.take_gmail_message(gmail, &ws, conn, id, thread).await?;
-                        }
-                    }
-                    match body["nextPageToken"].as_str() {
-                        Some(next) => page = Some(next.to_string()),
-                        None => break,
-                    }
-                }
-                if expired {
-                    let (n, latest) = self.resync_gmail(gmail, &ws, conn, &threads).await?;
-                    taken += n;
-                    latest
-                } else {
-                    latest
-                }
-            }
+        let (mut taken, latest) = match store.cursor(&source).await? {
+            Some(start) => self.gmail_history(gmail, &ws, conn, &start, &threads).await?,
+            None => (0, None),
+        };
+        // No cursor yet, or Google no longer has that history (it keeps about a week): read our threads.
+        let latest = match latest {
+            Some(latest) => latest,
             None => {
                 let (n, latest) = self.resync_gmail(gmail, &ws, conn, &threads).await?;
                 taken += n;
@@ -148,6 +111,50 @@ impl Pollers {
         };
         store.set_cursor(&source, &latest, OffsetDateTime::now_utc()).await?;
         Ok(taken)
+    }
+
+    /// The messages added to our threads since history id `start`, page by page; returns the messages
+    /// taken in and the mailbox's current history id, or no id when Google answers 404 (history gone).
+    async fn gmail_history(
+        &self,
+        gmail: &GmailTransport,
+        ws: &crate::store::Workspace,
+        conn: &GmailConnection,
+        start: &str,
+        threads: &HashSet<String>,
+    ) -> anyhow::Result<(usize, Option<String>)> {
+        let mut taken = 0;
+        let mut latest = start.to_string();
+        let mut page: Option<String> = None;
+        loop {
+            let mut path = format!("history?startHistoryId={start}&historyTypes=messageAdded");
+            if let Some(p) = &page {
+                path.push_str(&format!("&pageToken={p}"));
+            }
+            let Some(body) = gmail.get_json(ws, conn, &path).await? else {
+                return Ok((taken, None));
+            };
+            if let Some(h) = body["historyId"].as_str() {
+                latest = h.to_string();
+            }
+            let added = body["history"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|h| h["messagesAdded"].as_array().into_iter().flatten().map(|m| m["message"].clone()));
+            for message in added.collect::<Vec<_>>() {
+                let (Some(id), Some(thread)) = (message["id"].as_str(), message["threadId"].as_str()) else {
+                    continue;
+                };
+                if threads.contains(thread) {
+                    taken += self.take_gmail_message(gmail, ws, conn, id, thread).await?;
+                }
+            }
+            match body["nextPageToken"].as_str() {
+                Some(next) => page = Some(next.to_string()),
+                None => return Ok((taken, Some(latest))),
+            }
+        }
     }
 
     /// Reads every message of our threads (replies seen before are skipped by their Message-ID);

@@ -211,6 +211,11 @@ impl Responses {
         let Some(opp) = self.store.opportunity(ws, opportunity).await? else {
             return Ok(None);
         };
+        if first_only && opp.intro_response.is_some() {
+            // A later reply: the response is recorded already (the store checks again, atomically);
+            // no need to compose a handoff that would not be queued.
+            return Ok(None);
+        }
         let mut jobs = Vec::new();
         let (status, suppress_until) = match label {
             Label::Positive => {

@@ -1,5 +1,5 @@
-//! Responses and engagement: the inbound reply webhook, responses recorded by hand, the opportunity
-//! timeline, replies and their corrections, and the workspace's engagement settings.
+//! Engagement: the inbound reply webhook, replies and their corrections, and the workspace's
+//! engagement settings. (Responses recorded by hand and the timeline are in `opportunities`.)
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -11,13 +11,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::Auth;
 use super::drafts::parse_json;
 use super::error::{ApiError, ApiResult, ErrorBody};
+use super::opportunities::opportunity_for;
 use super::AppState;
-use crate::domain::{OpportunityId, Role};
+use crate::domain::Role;
 use crate::engagement::classify::Label;
 use crate::engagement::responses::MAX_RAW_BYTES;
 use crate::engagement::{signature, InboundError, Ingested};
-use crate::lifecycle::may_act_for;
-use crate::store::{EngagementSettings, InboundMessage, OpportunityRow, TimelineEvent, Workspace};
+use crate::store::{EngagementSettings, InboundMessage, OpportunityRow, Workspace};
 
 #[derive(Serialize, ToSchema)]
 pub struct InboundResult {
@@ -108,97 +108,6 @@ impl InboundResult {
             opportunity: None,
         }
     }
-}
-
-fn opportunity_id(id: &str) -> ApiResult<OpportunityId> {
-    id.parse().map_err(|_| ApiError::not_found(&format!("Opportunity `{id}`")))
-}
-
-/// The opportunity, if the caller's workspace has it, and whether the caller may act for its customer.
-async fn opportunity_for(state: &AppState, auth: &Auth, id: &str) -> ApiResult<(OpportunityRow, bool)> {
-    let ws = &auth.0.workspace;
-    let id = opportunity_id(id)?;
-    let opp =
-        state.store.opportunity(ws, id).await?.ok_or_else(|| ApiError::not_found(&format!("Opportunity `{id}`")))?;
-    let customer = state.store.customer(ws, opp.customer_id).await?;
-    let may_act = customer.is_some_and(|c| may_act_for(&auth.0.member, &c));
-    Ok((opp, may_act))
-}
-
-#[utoipa::path(get, path = "/api/opportunities/{id}", tag = "opportunities",
-    params(("id" = String, Path, description = "Opportunity id (opp_1)")), security(("bearer" = [])),
-    responses((status = 200, body = OpportunityRow), (status = 404, body = ErrorBody)))]
-pub async fn get_opportunity(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<OpportunityRow>> {
-    Ok(Json(opportunity_for(&state, &auth, &id).await?.0))
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ResponseBody {
-    /// positive, neutral or negative.
-    response: String,
-    note: Option<String>,
-}
-
-/// Records the customer's response by hand (a call, a hallway chat). It replaces an earlier response
-/// and has the same effects as a classified reply: positive hands the conversation to the AE and
-/// calls the CRM webhook; negative closes the opportunity and keeps the customer from being suggested
-/// again for 90 days.
-#[utoipa::path(post, path = "/api/opportunities/{id}/response", tag = "opportunities",
-    params(("id" = String, Path, description = "Opportunity id (opp_1)")),
-    request_body(content = ResponseBody, content_type = "application/json"), security(("bearer" = [])),
-    responses((status = 200, body = OpportunityRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 422, description = "invalid_response, invalid_body", body = ErrorBody)))]
-pub async fn record_response(
-    State(state): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> ApiResult<Json<OpportunityRow>> {
-    let body: ResponseBody = parse_json(&body)?;
-    let label = match body.response.as_str() {
-        "positive" => Label::Positive,
-        "neutral" => Label::Neutral,
-        "negative" => Label::Negative,
-        other => {
-            return Err(ApiError::unprocessable(
-                "invalid_response",
-                format!("`{other}` is not a response: use positive, neutral or negative"),
-            ))
-        }
-    };
-    let note = body.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(ApiError::unprocessable("invalid_body", "A note is at most 2,000 characters"));
-    }
-    let (opp, may_act) = opportunity_for(&state, &auth, &id).await?;
-    if !may_act {
-        return Err(ApiError::forbidden("Only an admin or the customer's CSM may record its response"));
-    }
-    let ws = &auth.0.workspace;
-    let row = state.responses.record(ws, opp.id, label, note, Some(auth.0.member.id), None, false).await?;
-    row.map(Json).ok_or_else(|| ApiError::not_found(&format!("Opportunity `{id}`")))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct Timeline {
-    pub opportunity: OpportunityRow,
-    /// Oldest first: drafted, edited, approved, sent, opened, clicked, replied, classified,
-    /// response_recorded, handed_off, webhook_delivered, follow_up_drafted, …
-    pub events: Vec<TimelineEvent>,
-}
-
-#[utoipa::path(get, path = "/api/opportunities/{id}/timeline", tag = "opportunities",
-    params(("id" = String, Path, description = "Opportunity id (opp_1)")), security(("bearer" = [])),
-    responses((status = 200, body = Timeline), (status = 404, body = ErrorBody)))]
-pub async fn timeline(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<Timeline>> {
-    let (opportunity, _) = opportunity_for(&state, &auth, &id).await?;
-    let events = state.store.timeline(&auth.0.workspace, opportunity.id).await?;
-    Ok(Json(Timeline { opportunity, events }))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -121,6 +121,28 @@ pub struct TimelineEvent {
     pub detail: serde_json::Value,
 }
 
+impl TimelineEvent {
+    /// Where the event falls in an introduction's life: events of the same instant (a fixed
+    /// `OVERTURE_NOW`, a coarse clock) are listed in this order.
+    pub fn stage(&self) -> u8 {
+        match self.event.as_str() {
+            "drafted" => 0,
+            "edited" => 1,
+            "approved" => 2,
+            "sent" | "failed" | "discarded" => 3,
+            "ae_notified" => 4,
+            "opened" => 5,
+            "clicked" => 6,
+            "replied" => 7,
+            "classified" => 8,
+            "response_recorded" | "response_corrected" => 9,
+            "handed_off" => 10,
+            "webhook_delivered" => 11,
+            _ => 12,
+        }
+    }
+}
+
 /// A sent introduction that has waited for a reply; the caller decides whether it is due.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unanswered {

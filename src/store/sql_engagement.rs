@@ -576,22 +576,7 @@ macro_rules! impl_engagement {
                 }
                 // Time first; events of the same instant (a fixed OVERTURE_NOW, a coarse clock) in the
                 // order the lifecycle makes them happen.
-                let stage = |e: &TimelineEvent| match e.event.as_str() {
-                    "drafted" => 0,
-                    "edited" => 1,
-                    "approved" => 2,
-                    "sent" | "failed" | "discarded" => 3,
-                    "ae_notified" => 4,
-                    "opened" => 5,
-                    "clicked" => 6,
-                    "replied" => 7,
-                    "classified" => 8,
-                    "response_recorded" | "response_corrected" => 9,
-                    "handed_off" => 10,
-                    "webhook_delivered" => 11,
-                    _ => 12,
-                };
-                out.sort_by(|a, b| (a.0, stage(&a.3), a.1, a.2).cmp(&(b.0, stage(&b.3), b.1, b.2)));
+                out.sort_by(|a, b| (a.0, a.3.stage(), a.1, a.2).cmp(&(b.0, b.3.stage(), b.1, b.2)));
                 Ok(out.into_iter().map(|(_, _, _, e)| e).collect())
             }
 

@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 use overture::clock::Clock;
 use overture::engagement::tracking::TrackingKeys;
-use overture::engagement::Tracker;
+use overture::engagement::{EventWriter, Tracker};
 use overture::import::{self, Staged};
 use overture::store::{PostgresStore, SqliteStore, Store, Workspace};
 
@@ -90,7 +90,8 @@ impl TestApp {
         let db = test_db().await;
         let keys = TrackingKeys::parse("t1:test-tracking-secret-0123456789abcdef").expect("keys");
         let tracker = Arc::new(
-            Tracker::new(db.store.clone(), keys, "https://t.example").with_scanner_window(std::time::Duration::ZERO),
+            Tracker::new(db.store.clone(), keys, "https://t.example", EventWriter::start(db.store.clone()))
+                .with_scanner_window(std::time::Duration::ZERO),
         );
         let options = overture::http::Options {
             tracker: Some(tracker.clone()),
