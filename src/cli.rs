@@ -554,6 +554,7 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings, clock: Clock) -> CliR
         tracker: Some(tracker.clone()),
         inbound_secret: e.inbound_secret.clone(),
         webhook: e.webhook_url.as_deref().is_some_and(|u| !u.trim().is_empty()),
+        secure_cookies: settings.public_url.as_deref().is_some_and(|u| u.starts_with("https://")),
     };
     let responses = Arc::new(Responses::new(store.clone(), clock, options.webhook).map_err(CliError::Other)?);
     let pollers = Pollers::new(responses.clone(), gmail, e.imap.as_deref()).map_err(CliError::Input)?;

@@ -130,7 +130,7 @@ static SOFTER: LazyLock<Regex> = LazyLock::new(|| {
 static RECOMPOSE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:use|try|switch|change|go with|make it|rewrite|redo)\b"));
 static SEND: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^(?:ok(?:ay)?[, ]+|looks good[, ]+|great[, ]+|perfect[, ]+|yes[, ]+)?(?:please\s+)?(?:send|send it|send now|send the (?:email|draft|message)|ship it|approve(?: and send)?(?: it)?|go ahead and send(?: it)?)(?:\s+please)?$",
+        r"^(?:ok(?:ay)?[, ]+|looks good[, ]+|great[, ]+|perfect[, ]+|yes[, ]+)?(?:please\s+)?(?:send|send it|send now|send the (?:email|draft|message)|ship it|approve(?: and send)?(?: it)?|go ahead and send(?: it)?)(?:\s+anyway)?(?:\s+please)?$",
     )
 });
 
@@ -241,6 +241,7 @@ mod tests {
             ("send it without the AE", Intent::CcAe(false)),
             ("Send", Intent::Send),
             ("send it", Intent::Send),
+            ("send it anyway", Intent::Send),
             ("Looks good, send", Intent::Send),
             ("ok send it please", Intent::Send),
             ("approve and send", Intent::Send),

@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod auth;
+mod chat;
 mod customers;
 mod drafts;
 mod engagement;
@@ -12,8 +13,10 @@ mod import;
 mod json;
 mod meta;
 mod opportunities;
+mod session;
 mod templates;
 mod tracking;
+mod web;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -58,6 +61,10 @@ pub struct AppState {
     pub responses: Arc<crate::engagement::Responses>,
     /// `OVERTURE_INBOUND_SECRET` (none: the inbound webhook answers 503).
     pub inbound_secret: Option<Arc<[u8]>>,
+    /// Customer names for the chat's forgiving matching.
+    pub names: Arc<crate::chat::NameCache>,
+    /// Mark the session cookie `Secure` (the app is served over https).
+    pub secure_cookies: bool,
     openapi: Arc<String>,
 }
 
@@ -74,6 +81,8 @@ pub struct Options {
     pub inbound_secret: Option<String>,
     /// Whether the CRM webhook is configured (positive responses then queue a call to it).
     pub webhook: bool,
+    /// Mark the session cookie `Secure` (set when `OVERTURE_PUBLIC_URL` is https).
+    pub secure_cookies: bool,
 }
 
 #[derive(OpenApi)]
@@ -108,6 +117,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(drafts::send))
         .routes(routes!(drafts::discard))
         .routes(routes!(drafts::revisions))
+        .routes(routes!(web::preview))
+        .routes(routes!(session::sign_in, session::current, session::sign_out))
+        .routes(routes!(chat::post, chat::history, chat::clear))
         .routes(routes!(audit::list))
         .routes(routes!(gmail::connect))
         .routes(routes!(gmail::callback))
@@ -195,10 +207,15 @@ pub fn app_with(store: Arc<dyn Store>, clock: Clock, options: Options) -> anyhow
         tracker: options.tracker,
         responses,
         inbound_secret,
+        names: Arc::default(),
+        secure_cookies: options.secure_cookies,
         openapi,
     };
     Ok(router
         .route("/api/openapi.json", axum::routing::get(meta::openapi))
+        .route("/", axum::routing::get(web::app))
+        .route("/signin", axum::routing::get(web::signin))
+        .route("/assets/{name}", axum::routing::get(web::static_file))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn(record_metrics))

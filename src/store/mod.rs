@@ -6,7 +6,9 @@ mod postgres;
 mod rows;
 mod sql;
 mod sql_engagement;
+mod sql_web;
 mod sqlite;
+mod web;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,6 +32,7 @@ pub use engagement::{
 pub use postgres::PostgresStore;
 pub use sql::MAX_IN_LIST;
 pub use sqlite::SqliteStore;
+pub use web::{ChatMessage, ChatState, NewChatMessage, Session, Web};
 
 pub type Result<T, E = anyhow::Error> = std::result::Result<T, E>;
 
@@ -258,7 +261,7 @@ pub trait ImportTx: Send {
 }
 
 #[async_trait]
-pub trait Store: Engagement + Send + Sync {
+pub trait Store: Engagement + Web + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

@@ -9,6 +9,7 @@ mod api_gmail;
 mod api_import;
 mod api_sending;
 mod api_templates;
+mod api_web;
 mod approval_property;
 mod classifier_corpus;
 mod cli;
