@@ -39,7 +39,7 @@
   const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });
   const number = new Intl.NumberFormat("en-US");
   const pct = (x) => (x === null || x === undefined ? "" : `${Math.round(x * 100)}%`);
-  const words = (s) => (s ? String(s).replace(/_/g, " ") : "");
+  const words = (s) => (s ? String(s).replace(/_/g, " ").replace(/\bapi\b/gi, "API") : "");
   const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : "");
   const date = (iso) => (iso ? new Date(iso.length === 10 ? `${iso}T00:00:00` : iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" }) : "");
   const time = (iso) => (iso ? new Date(iso).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }) : "");

@@ -105,6 +105,30 @@ test("switching the approach rewrites the draft", async () => {
   await context.close();
 });
 
+test("the checks mark ungrounded figures and pushy phrases in place, and Send asks to review them", async () => {
+  const { context, page } = await signIn(browser, demo);
+  const answer = await ask(page, "Introduce upsell to Tyrell Corp");
+  const draft = answer.getByRole("region", { name: "Draft for Tyrell Corp" });
+  await draft.getByText("Checks passed").waitFor();
+  await draft.getByRole("button", { name: "Edit" }).click();
+  const text = draft.getByLabel("Email text");
+  await text.fill((await text.inputValue()) + "\nPrices rise 40% in January, so act now.");
+  await draft.getByRole("button", { name: "Save" }).click();
+  await draft.getByText("Review before sending").waitFor();
+  const body = draft.getByRole("region", { name: "Email text as it will be sent" }).or(draft.locator("pre.body"));
+  assert.equal(await body.locator("mark.ungrounded").first().innerText(), "40%");
+  assert.equal((await body.locator("mark.pushy").first().innerText()).toLowerCase(), "act now");
+  await draft.getByRole("button", { name: "Send" }).click();
+  await draft.getByRole("status").filter({ hasText: "Tick “I have reviewed the checks” first" }).waitFor();
+  const toCustomer = () => demo.messages().filter((m) => m.includes("Prices rise 40%") && /^To: .*rachael@tyrell\.example/m.test(m));
+  assert.equal(toCustomer().length, 0, "nothing sent unreviewed");
+  await draft.getByLabel("I have reviewed the checks").check();
+  await draft.getByRole("button", { name: "Send" }).click();
+  await page.getByRole("status").filter({ hasText: /^Sent to Tyrell Corp/ }).first().waitFor({ timeout: 15000 });
+  assert.equal(toCustomer().length, 1, "sent once, to the customer (the AE gets a briefing of their own)");
+  await context.close();
+});
+
 test("who is ready, then the pipeline: charts, sorting, filtering, and a click opens the chat", async () => {
   const { context, page } = await signIn(browser, demo);
   const ready = await ask(page, "Who is ready for expansion?");
@@ -113,6 +137,7 @@ test("who is ready, then the pipeline: charts, sorting, filtering, and a click o
   await page.getByRole("link", { name: "Pipeline" }).click();
   const signalChart = page.locator("#chart-signal svg[role=img]");
   await signalChart.waitFor();
+  assert.equal(await page.locator("#chat-view").isVisible(), false, "one view at a time");
   assert.ok((await page.locator("#chart-signal rect.bar").count()) >= 3, "a bar per signal");
   assert.match(await signalChart.getAttribute("aria-label"), /Opportunities by signal: seat limit \d+ opportunit(y|ies)/);
   await page.locator("#chart-approach").waitFor();
