@@ -41,7 +41,8 @@ pub struct Workspace {
     pub id: i64,
     pub name: String,
     pub ae_value_threshold: i64,
-    /// Changes whenever plans, features or the team change (see `services::CatalogCache`).
+    /// Changes whenever plans, features, the team or customers change (see `services::CatalogCache` and
+    /// the chat's `NameCache`).
     pub catalog_version: i64,
 }
 

@@ -368,6 +368,8 @@ async fn insert_draft(
             }
 
             async fn upsert_customers(&mut self, customers: &[NewCustomer]) -> Result<HashMap<String, CustomerId>> {
+                // The chat's index of customer names is cached under the catalog version too.
+                self.bump_catalog(customers.is_empty()).await?;
                 let mut ids = HashMap::with_capacity(customers.len());
                 for chunk in customers.chunks(BATCH) {
                     let mut qb = QueryBuilder::<$db>::new(

@@ -294,6 +294,21 @@ async fn names_are_matched_forgivingly_and_ambiguity_or_strangers_get_a_question
 }
 
 #[tokio::test]
+async fn a_customer_imported_after_the_first_question_is_found_by_its_typo_too() {
+    let app = TestApp::with_demo().await;
+    let token = app.csm_token().await;
+    let (text, _, _) = answer(chat(&app, &token, "Show expansion context for Zenith Widgets").await);
+    assert!(text.starts_with("I couldn't find"), "{text}");
+    let bundle = json!({"customers": [{"external_id": "zen", "name": "Zenith Widgets GmbH", "plan": "starter",
+        "seats_purchased": 5, "csm": "sarah@vendor.example"}]});
+    let admin = app.admin_token().await;
+    assert_eq!(app.post_json("/api/import", &admin, &bundle).await.status, StatusCode::OK);
+    let (_, types, cards) = answer(chat(&app, &token, "Show expansion context for zenith widget").await);
+    assert_eq!(types, ["context", "recommendation"]);
+    assert_eq!(card(&cards, "context")["context"]["customer"]["name"], "Zenith Widgets GmbH");
+}
+
+#[tokio::test]
 async fn approach_tone_who_is_ready_and_what_happened() {
     let app = TestApp::with_demo().await;
     let token = app.csm_token().await;
