@@ -13,6 +13,7 @@ pub mod domain;
 pub mod engagement;
 pub mod http;
 pub mod import;
+pub mod learning;
 pub mod lifecycle;
 pub mod services;
 pub mod signals;

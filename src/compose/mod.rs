@@ -10,7 +10,7 @@ mod tests;
 
 pub use checks::{Checker, TEMPLATE_CONSTANTS};
 pub use facts::{ComposeError, Model};
-pub use recommend::{recommend, Recommendation};
+pub use recommend::{reasons_for, recommend, Recommendation};
 pub use render::Renderer;
 
 use crate::context::ExpansionContext;

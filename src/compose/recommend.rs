@@ -10,9 +10,12 @@ use crate::domain::{Approach, Detection, SignalKind};
 pub struct Recommendation {
     pub approach: Approach,
     pub reasons: Vec<String>,
-    /// Fit of every approach, 0..1; the recommended one scores highest.
+    /// Fit of every approach, 0..1; the rules' own choice scores highest.
     #[schema(value_type = Object)]
     pub scores: BTreeMap<String, f64>,
+    /// What the workspace's outcomes added (absent when the recommendation is the rules' alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learning: Option<crate::learning::Learned>,
 }
 
 use crate::domain::round_unit;
@@ -67,7 +70,13 @@ pub fn recommend(detection: &Detection, health_score: Option<i64>) -> Recommenda
         approach,
         reasons: reasons(approach, detection, imminent),
         scores: scores.iter().map(|(a, v)| (a.as_str().to_string(), round_unit(*v))).collect(),
+        learning: None,
     }
+}
+
+/// Why `approach` fits what was detected, in the words of [`recommend`]'s reasons.
+pub fn reasons_for(approach: Approach, detection: &Detection) -> Vec<String> {
+    reasons(approach, detection, days_to_limit(detection).filter(|d| *d <= IMMINENT_DAYS))
 }
 
 fn reasons(approach: Approach, detection: &Detection, imminent: Option<i64>) -> Vec<String> {

@@ -1,0 +1,64 @@
+//! Learning which framing works (issue 7): outcome counts by segment and approach, Beta-Binomial
+//! estimates shrunk toward wider groups for small samples, and Thompson sampling among the approaches
+//! the rules consider fitting. Pure: the caller brings the evidence and the random source.
+
+pub mod beta;
+pub mod estimate;
+pub mod simulate;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::compose::{reasons_for, Recommendation};
+use crate::domain::{Approach, Detection};
+pub use estimate::{choose, fitting, size_band, Choice, Counts, Evidence, Method, Posterior, Segment};
+
+/// What learning added to a recommendation, for the CSM and the API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Learned {
+    /// `rules`, `thompson_sampling` or `best_estimate`.
+    pub method: String,
+    /// The approach the rules alone would have picked.
+    pub rules_choice: Approach,
+    /// The approaches the rules consider fitting.
+    pub fitting: Vec<Approach>,
+    /// Introductions with an outcome in the workspace.
+    pub outcomes: u32,
+}
+
+/// Lets the workspace's outcomes choose among the approaches that fit; rewrites the reasons to say both
+/// why the approach fits and what the evidence says.
+pub fn apply(
+    recommendation: &mut Recommendation,
+    detection: &Detection,
+    segment: &Segment,
+    evidence: &Evidence,
+    explore: bool,
+    rng: &mut impl Rng,
+) {
+    let scores: Vec<(Approach, f64)> =
+        Approach::ALL.iter().map(|a| (*a, recommendation.scores.get(a.as_str()).copied().unwrap_or(0.0))).collect();
+    let rules_choice = recommendation.approach;
+    let fit = fitting(&scores, rules_choice);
+    let choice = choose(&fit, segment, evidence, explore, rng);
+    let method = match choice.method {
+        Method::Rules => "rules",
+        Method::ThompsonSampling => "thompson_sampling",
+        Method::BestEstimate => "best_estimate",
+    };
+    if choice.approach != rules_choice || choice.evidence.is_some() {
+        let mut reasons: Vec<String> =
+            reasons_for(choice.approach, detection).into_iter().map(|r| format!("Fits: {r}")).collect();
+        if let Some(e) = &choice.evidence {
+            let mut sentence = e.clone();
+            if let Some(first) = sentence.get(0..1) {
+                sentence.replace_range(0..1, &first.to_uppercase());
+            }
+            reasons.push(sentence);
+        }
+        recommendation.approach = choice.approach;
+        recommendation.reasons = reasons;
+    }
+    recommendation.learning =
+        Some(Learned { method: method.to_string(), rules_choice, fitting: choice.fitting, outcomes: evidence.total() });
+}

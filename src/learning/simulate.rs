@@ -1,0 +1,317 @@
+//! A simulated workspace whose customers answer according to a hidden ground truth, for tuning the
+//! learning and showing that it learns (`overture simulate`). Each week the CSMs introduce expansions
+//! to customers chosen at random, through the real recommendation (`compose::recommend`, then
+//! [`super::apply`]); the outcomes of a week are known at its end, as replies take days.
+//!
+//! The truth: problem-solving works best for limit-bound accounts and for accounts growing toward a
+//! limit (where the rules prefer proactive), value-add for accounts with a success to build on and for
+//! accounts asking for features (where the rules prefer educational), except on the starter plan, where
+//! feature requests answer best to the educational framing. Healthcare accounts answer less often, and so
+//! do large ones. Pure and deterministic for a seed.
+
+use std::collections::BTreeMap;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde::Serialize;
+use serde_json::json;
+
+use super::{apply, fitting, size_band, Counts, Evidence, Segment};
+use crate::compose::recommend;
+use crate::domain::{AeInvolvement, Approach, Detection, Signal, SignalKind};
+
+/// One simulated customer: its segment, what detection found, and its hidden answer rates.
+#[derive(Debug, Clone)]
+struct Customer {
+    segment: Segment,
+    detection: Detection,
+    health: i64,
+}
+
+const PLANS: [&str; 2] = ["starter", "professional"];
+const SEATS: [i64; 2] = [40, 300];
+const INDUSTRIES: [&str; 2] = ["software", "healthcare"];
+const MAINS: [SignalKind; 4] =
+    [SignalKind::SeatLimit, SignalKind::GrowthTrend, SignalKind::SuccessMilestone, SignalKind::FeatureRequest];
+
+/// The chance of a positive reply to `approach` in `segment`: the hidden truth.
+pub fn truth(segment: &Segment, approach: Approach) -> f64 {
+    use Approach::*;
+    let base = match (segment.signal.as_str(), approach) {
+        ("seat_limit", ProblemSolving) => 0.40,
+        ("seat_limit", Proactive) => 0.20,
+        ("growth_trend", ProblemSolving) => 0.34,
+        ("growth_trend", Proactive) => 0.18,
+        ("success_milestone", ValueAdd) => 0.38,
+        ("success_milestone", Educational) => 0.16,
+        ("feature_request", ValueAdd) if segment.plan == "starter" => 0.14,
+        ("feature_request", Educational) if segment.plan == "starter" => 0.32,
+        ("feature_request", ValueAdd) => 0.32,
+        ("feature_request", Educational) => 0.14,
+        _ => 0.08,
+    };
+    let industry = if segment.industry == "healthcare" { 0.8 } else { 1.0 };
+    let size = if segment.size == "101-500" { 0.9 } else { 1.0 };
+    base * industry * size
+}
+
+fn signal(kind: SignalKind, strength: f64, as_of: time::Date) -> Signal {
+    let evidence = match kind {
+        // Growth heading for a limit in 60 to 120 days: proactive by the rules, not an emergency.
+        SignalKind::GrowthTrend => json!({
+            "as_of": as_of,
+            "seats": {"limit_reached_on": as_of + time::Duration::days(90)},
+            "api_calls": null,
+        }),
+        _ => json!({}),
+    };
+    Signal { kind, strength, summary: format!("simulated {}", kind.as_str()), evidence }
+}
+
+/// The population: every combination of plan, size, industry and main signal, each with a second,
+/// weaker signal that makes a second approach fit.
+fn population(rng: &mut StdRng, per_segment: usize) -> Vec<Customer> {
+    let as_of = time::macros::date!(2026 - 11 - 25);
+    let mut customers = Vec::new();
+    for plan in PLANS {
+        for seats in SEATS {
+            for industry in INDUSTRIES {
+                for main in MAINS {
+                    for _ in 0..per_segment {
+                        let strong = rng.random_range(0.75..0.95);
+                        let second = match main {
+                            SignalKind::SeatLimit => (SignalKind::GrowthTrend, rng.random_range(0.6..0.8)),
+                            SignalKind::GrowthTrend => (SignalKind::SeatLimit, rng.random_range(0.55..0.7)),
+                            SignalKind::SuccessMilestone => (SignalKind::FeatureRequest, rng.random_range(0.6..0.8)),
+                            _ => (SignalKind::SuccessMilestone, rng.random_range(0.7..0.9)),
+                        };
+                        let detection = Detection {
+                            signals: vec![signal(main, strong, as_of), signal(second.0, second.1, as_of)],
+                            opportunity: None,
+                            ae_involvement: AeInvolvement { recommended: false, reason: String::new() },
+                        };
+                        customers.push(Customer {
+                            segment: Segment {
+                                plan: plan.into(),
+                                size: size_band(seats).into(),
+                                industry: industry.into(),
+                                signal: main.as_str().into(),
+                            },
+                            detection,
+                            health: rng.random_range(70..95),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    customers
+}
+
+fn fitting_of(c: &Customer) -> (Approach, Vec<Approach>) {
+    let rec = recommend(&c.detection, Some(c.health));
+    let scores: Vec<(Approach, f64)> =
+        Approach::ALL.iter().map(|a| (*a, rec.scores.get(a.as_str()).copied().unwrap_or(0.0))).collect();
+    (rec.approach, fitting(&scores, rec.approach))
+}
+
+fn best_of(segment: &Segment, fit: &[Approach]) -> (Approach, f64) {
+    fit.iter()
+        .map(|a| (*a, truth(segment, *a)))
+        .fold((Approach::Educational, f64::MIN), |b, x| if x.1 > b.1 { x } else { b })
+}
+
+/// One week of the run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Week {
+    pub week: usize,
+    pub introductions: usize,
+    /// Cumulative positive replies: learning, uniform random among the fitting approaches, rules alone.
+    pub positive: u32,
+    pub positive_uniform: u32,
+    pub positive_rules: u32,
+    /// Cumulative expected positives lost to not choosing the best fitting approach.
+    pub regret: f64,
+    pub regret_uniform: f64,
+    /// Cumulative expected positive replies (the sum of the true rates of the approaches chosen): the
+    /// same comparison without the luck of the draws.
+    pub expected: f64,
+    pub expected_uniform: f64,
+    pub expected_rules: f64,
+    /// With the truly best fitting approach every time.
+    pub expected_best: f64,
+    /// Share of this week's introductions by approach.
+    pub mix: BTreeMap<String, f64>,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub weeks: Vec<Week>,
+    /// Segments with at least `min_per_segment` introductions, and how many of them the learning
+    /// (exploration off) now answers with the truly best fitting approach.
+    pub segments_with_data: usize,
+    pub segments_right: usize,
+    pub min_per_segment: u32,
+}
+
+impl Report {
+    pub fn last(&self) -> Option<&Week> {
+        self.weeks.last()
+    }
+}
+
+/// Runs `weeks` weeks of `per_week` introductions each.
+pub fn run(seed: u64, weeks: usize, per_week: usize) -> Report {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let customers = population(&mut rng, 3);
+    // Separate streams, so that each policy meets the same customers and the same luck.
+    let mut picks = StdRng::seed_from_u64(seed ^ 0x9e37_79b9);
+    let mut luck = StdRng::seed_from_u64(seed ^ 0x7f4a_7c15);
+    let mut explore = StdRng::seed_from_u64(seed ^ 0x94d0_49bb);
+    let mut uniform = StdRng::seed_from_u64(seed ^ 0x2545_f491);
+    let mut evidence = Evidence::default();
+    let (mut positive, mut positive_uniform, mut positive_rules) = (0, 0, 0);
+    let (mut regret, mut regret_uniform) = (0.0, 0.0);
+    let (mut expected, mut expected_uniform, mut expected_rules, mut expected_best) = (0.0, 0.0, 0.0, 0.0);
+    let mut report = Vec::new();
+    for week in 1..=weeks {
+        let mut outcomes: Vec<(Segment, Approach, bool)> = Vec::new();
+        let mut mix: BTreeMap<String, f64> = BTreeMap::new();
+        for _ in 0..per_week {
+            let c = &customers[picks.random_range(0..customers.len())];
+            let (rules, fit) = fitting_of(c);
+            let mut rec = recommend(&c.detection, Some(c.health));
+            apply(&mut rec, &c.detection, &c.segment, &evidence, true, &mut explore);
+            let chosen = rec.approach;
+            let random = fit[uniform.random_range(0..fit.len())];
+            let draw: f64 = luck.random();
+            let (_, best) = best_of(&c.segment, &fit);
+            let answered = |a: Approach| draw < truth(&c.segment, a);
+            positive += u32::from(answered(chosen));
+            positive_uniform += u32::from(answered(random));
+            positive_rules += u32::from(answered(rules));
+            regret += best - truth(&c.segment, chosen);
+            regret_uniform += best - truth(&c.segment, random);
+            expected += truth(&c.segment, chosen);
+            expected_uniform += truth(&c.segment, random);
+            expected_rules += truth(&c.segment, rules);
+            expected_best += best;
+            *mix.entry(chosen.as_str().to_string()).or_default() += 1.0 / per_week as f64;
+            outcomes.push((c.segment.clone(), chosen, answered(chosen)));
+        }
+        for (segment, approach, yes) in outcomes {
+            let counts = Counts { sent: 1, replied: u32::from(yes), positive: u32::from(yes), ..Counts::default() };
+            evidence.add(segment, approach, &counts);
+        }
+        report.push(Week {
+            week,
+            introductions: week * per_week,
+            positive,
+            positive_uniform,
+            positive_rules,
+            regret,
+            regret_uniform,
+            expected,
+            expected_uniform,
+            expected_rules,
+            expected_best,
+            mix,
+        });
+    }
+    let min_per_segment = 8;
+    let (mut with_data, mut right) = (0, 0);
+    let mut judged = std::collections::BTreeSet::new();
+    for c in &customers {
+        if !judged.insert(c.segment.clone()) {
+            continue;
+        }
+        let sent: u32 = Approach::ALL.iter().map(|a| evidence.segment(&c.segment, *a).sent).sum();
+        if sent < min_per_segment {
+            continue;
+        }
+        with_data += 1;
+        let (_, fit) = fitting_of(c);
+        let mut rec = recommend(&c.detection, Some(c.health));
+        apply(&mut rec, &c.detection, &c.segment, &evidence, false, &mut explore);
+        if rec.approach == best_of(&c.segment, &fit).0 {
+            right += 1;
+        }
+    }
+    Report { weeks: report, segments_with_data: with_data, segments_right: right, min_per_segment }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rules_disagree_with_the_truth_somewhere() {
+        // Otherwise there would be nothing to learn.
+        let mut rng = StdRng::seed_from_u64(1);
+        let customers = population(&mut rng, 1);
+        let wrong = customers.iter().filter(|c| fitting_of(c).0 != best_of(&c.segment, &fitting_of(c).1).0).count();
+        assert!(wrong * 4 >= customers.len(), "{wrong} of {}", customers.len());
+        assert!(customers.iter().all(|c| fitting_of(c).1.len() >= 2), "every customer has a choice to learn");
+    }
+
+    /// Issue 7's bar: after 400 introductions the learning picks the truly best approach in at least 80%
+    /// of the segments with enough data, and gets clearly more positive replies than choosing at random
+    /// among the fitting approaches. A single run of 400 is noisy (which customers came, which replies
+    /// were lucky), so the bar is held on the average of 8 seeds, and no seed may fall far below it. The
+    /// figures are printed (`cargo test --lib simulate -- --nocapture`).
+    #[test]
+    fn after_400_introductions_it_picks_the_best_approach_and_beats_random() {
+        let seeds = 1..=8;
+        let (mut share_sum, mut expected, mut uniform, mut regret, mut regret_uniform) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for seed in seeds.clone() {
+            let report = run(seed, 10, 40);
+            let last = report.last().expect("weeks");
+            let share = report.segments_right as f64 / report.segments_with_data.max(1) as f64;
+            println!(
+                "seed {seed}: {} of {} segments right ({:.0}%); positive replies {} learning, {} uniform, {} rules; \
+                 expected {:.1} learning, {:.1} uniform, {:.1} rules, {:.1} best",
+                report.segments_right,
+                report.segments_with_data,
+                share * 100.0,
+                last.positive,
+                last.positive_uniform,
+                last.positive_rules,
+                last.expected,
+                last.expected_uniform,
+                last.expected_rules,
+                last.expected_best,
+            );
+            assert_eq!(last.introductions, 400);
+            assert!(report.segments_with_data >= 16, "seed {seed}: {} segments with data", report.segments_with_data);
+            assert!(share >= 0.7, "seed {seed}: {share}");
+            assert!(last.expected > 1.05 * last.expected_uniform, "seed {seed}");
+            share_sum += share;
+            expected += last.expected;
+            uniform += last.expected_uniform;
+            regret += last.regret;
+            regret_uniform += last.regret_uniform;
+        }
+        let n = seeds.count() as f64;
+        println!(
+            "mean: {:.0}% of segments right; expected positive replies {:.1} learning vs {:.1} uniform ({:+.0}%); \
+             regret {:.1} vs {:.1}",
+            share_sum / n * 100.0,
+            expected / n,
+            uniform / n,
+            (expected / uniform - 1.0) * 100.0,
+            regret / n,
+            regret_uniform / n
+        );
+        assert!(share_sum / n >= 0.8, "{}", share_sum / n);
+        assert!(expected >= 1.15 * uniform, "{expected} vs {uniform}");
+        assert!(regret <= 0.6 * regret_uniform, "{regret} vs {regret_uniform}");
+    }
+
+    #[test]
+    fn the_same_seed_runs_the_same_simulation() {
+        let a = run(5, 3, 20);
+        let b = run(5, 3, 20);
+        assert_eq!(a.last().map(|w| (w.positive, w.mix.clone())), b.last().map(|w| (w.positive, w.mix.clone())));
+    }
+}
