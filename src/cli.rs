@@ -17,7 +17,7 @@ use overture::engagement::{EventWriter, Pollers, Responses, Tracker};
 use overture::import::{self, ImportFailure, Staged};
 use overture::services::{self, Catalog, DraftError, DraftRequest, Lookup};
 use overture::store::{self, Store, Workspace};
-use overture::{demo, detection, http};
+use overture::{demo, detection, http, learning};
 
 #[derive(Parser)]
 #[command(name = "overture", version, about = "Introduce expansions in a way that feels helpful, not salesy")]
@@ -161,6 +161,19 @@ pub enum Command {
     /// Print every reply a CSM relabelled, as cases of the classifier's corpus
     /// (append them to tests/corpus/replies.txt).
     Corrections,
+    /// Simulate weeks of introductions in a workspace whose customers answer by a hidden truth, through
+    /// the real recommendation, and print how the learning does (regret and approach mix by week).
+    Simulate {
+        /// Weeks to simulate.
+        #[arg(long, default_value_t = 10)]
+        weeks: usize,
+        /// Introductions a week.
+        #[arg(long, default_value_t = 40)]
+        per_week: usize,
+        /// Seed of the customers, their luck and the sampling.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -291,6 +304,10 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
                 let optimize = if optimize { " +optimize" } else { "" };
                 println!("=== correction-{} | {label}{optimize}\n{}\n", n + 1, raw.replace("\r\n", "\n").trim_end());
             }
+            Ok(())
+        }
+        Command::Simulate { weeks, per_week, seed } => {
+            print!("{}", simulation_table(&learning::simulate::run(seed, weeks, per_week.max(1))));
             Ok(())
         }
         Command::Schema => {
@@ -598,4 +615,53 @@ async fn shutdown_signal() {
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
     tracing::info!("shutting down");
+}
+
+/// The simulator's report as a table a person can read.
+fn simulation_table(report: &learning::simulate::Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "Positive replies (cumulative) by policy, the learning's expected regret, and its approach mix by week.\n\n\
+         week  intros  learning  uniform  rules  best(exp.)  regret  regret(uniform)  educational  problem_solving  value_add  proactive\n",
+    );
+    for w in &report.weeks {
+        let share = |a: &str| w.mix.get(a).copied().unwrap_or(0.0) * 100.0;
+        let _ = writeln!(
+            out,
+            "{:>4}  {:>6}  {:>8}  {:>7}  {:>5}  {:>10.1}  {:>6.1}  {:>15.1}  {:>10.0}%  {:>14.0}%  {:>8.0}%  {:>8.0}%",
+            w.week,
+            w.introductions,
+            w.positive,
+            w.positive_uniform,
+            w.positive_rules,
+            w.expected_best,
+            w.regret,
+            w.regret_uniform,
+            share("educational"),
+            share("problem_solving"),
+            share("value_add"),
+            share("proactive"),
+        );
+    }
+    if let Some(last) = report.last() {
+        let _ = writeln!(
+            out,
+            "\nExpected positive replies: {:.1} learning, {:.1} uniform random among fitting approaches ({:+.0}%), \
+             {:.1} rules alone, {:.1} always best.",
+            last.expected,
+            last.expected_uniform,
+            (last.expected / last.expected_uniform.max(f64::EPSILON) - 1.0) * 100.0,
+            last.expected_rules,
+            last.expected_best
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Segments with at least {} introductions: {}; the learning now picks the truly best fitting approach in {} ({:.0}%).",
+        report.min_per_segment,
+        report.segments_with_data,
+        report.segments_right,
+        report.segments_right as f64 * 100.0 / report.segments_with_data.max(1) as f64
+    );
+    out
 }

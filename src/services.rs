@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use rand::SeedableRng;
 use time::OffsetDateTime;
 
 use crate::compose::{ComposeError, Composer};
@@ -11,6 +12,7 @@ use crate::domain::{
     Approach, Customer, CustomerId, Detection, Draft, DraftContent, DraftKind, Feature, Mailbox, NewDraft, Plan, Role,
     TeamMember, TemplateOverride, Tone,
 };
+use crate::learning::{self, Evidence, Segment};
 use crate::signals::{self, Settings, Snapshot};
 use crate::store::{CustomerRecord, Store, Workspace};
 
@@ -61,13 +63,57 @@ pub struct Catalog {
     pub templates: Vec<TemplateOverride>,
     /// The composer with the workspace's templates, built on first use.
     composer: OnceLock<Result<Composer, ComposeError>>,
+    /// The outcome evidence and exploration setting, refreshed every [`EVIDENCE_TTL`].
+    learning: Mutex<Option<(std::time::Instant, Arc<LearningState>)>>,
+}
+
+/// How long the recommendation may use outcome counts before reading them again.
+pub const EVIDENCE_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+/// Days after which an introduction without a reply counts as unanswered.
+pub const MATURITY_DAYS: i64 = 14;
+
+/// What the recommendation learns from: the workspace's outcome counts and whether to explore.
+pub struct LearningState {
+    pub evidence: Evidence,
+    pub explore: bool,
+}
+
+/// The workspace's outcome evidence, as of `now` (introductions older than [`MATURITY_DAYS`] without a
+/// reply count as unanswered).
+pub async fn load_evidence(store: &Arc<dyn Store>, ws: &Workspace, now: OffsetDateTime) -> anyhow::Result<Evidence> {
+    let mut evidence = Evidence::default();
+    for (segment, approach, counts) in store.outcome_counts(ws, now - time::Duration::days(MATURITY_DAYS)).await? {
+        evidence.add(segment, approach, &counts);
+    }
+    Ok(evidence)
 }
 
 impl Catalog {
     pub async fn load(store: &Arc<dyn Store>, ws: &Workspace) -> anyhow::Result<Catalog> {
         let (plans, features, team, templates) =
             tokio::try_join!(store.plans(ws), store.features(ws), store.team(ws), store.templates(ws))?;
-        Ok(Catalog { plans, features, team, templates, composer: OnceLock::new() })
+        Ok(Catalog { plans, features, team, templates, composer: OnceLock::new(), learning: Mutex::new(None) })
+    }
+
+    /// The outcome evidence of the workspace, read at most every [`EVIDENCE_TTL`].
+    pub async fn learning(
+        &self,
+        store: &Arc<dyn Store>,
+        ws: &Workspace,
+        now: OffsetDateTime,
+    ) -> anyhow::Result<Arc<LearningState>> {
+        let fresh = self.learning.lock().ok().and_then(|cached| {
+            cached.as_ref().filter(|(at, _)| at.elapsed() < EVIDENCE_TTL).map(|(_, state)| state.clone())
+        });
+        if let Some(state) = fresh {
+            return Ok(state);
+        }
+        let (evidence, settings) = tokio::try_join!(load_evidence(store, ws, now), store.engagement_settings(ws))?;
+        let state = Arc::new(LearningState { evidence, explore: settings.learning_exploration });
+        if let Ok(mut cached) = self.learning.lock() {
+            *cached = Some((std::time::Instant::now(), state.clone()));
+        }
+        Ok(state)
     }
 
     /// The composer for this workspace: `base`, or a copy with the workspace's own templates.
@@ -126,6 +172,18 @@ pub struct CatalogCache {
 }
 
 impl CatalogCache {
+    /// Makes the next recommendation in this process read the workspace's outcomes afresh (after an
+    /// outcome, a response or a learning setting changed here; other processes catch up within
+    /// [`EVIDENCE_TTL`]).
+    pub fn refresh_learning(&self, ws: &Workspace) {
+        let catalog = self.entries.lock().ok().and_then(|e| e.get(&ws.id).map(|(_, c)| c.clone()));
+        if let Some(catalog) = catalog {
+            if let Ok(mut cached) = catalog.learning.lock() {
+                *cached = None;
+            }
+        }
+    }
+
     pub async fn get(&self, store: &Arc<dyn Store>, ws: &Workspace) -> anyhow::Result<Arc<Catalog>> {
         let cached = self.entries.lock().ok().and_then(|entries| {
             entries.get(&ws.id).filter(|(version, _)| *version == ws.catalog_version).map(|(_, c)| c.clone())
@@ -184,16 +242,37 @@ pub async fn context_of(
     let settings = Settings { ae_value_threshold: ws.ae_value_threshold };
     let judged =
         |record: &CustomerRecord| judge(record, &catalog.plans, &catalog.features, &catalog.team, settings, now.date());
-    let (detection, context) = judged(&record);
-    if detection.opportunity.is_some() == record.opportunity.is_some() {
-        return Ok(context);
+    let (mut detection, mut context) = judged(&record);
+    if detection.opportunity.is_some() != record.opportunity.is_some() {
+        // Time passes between detection runs (a renewal comes closer): when the stored opportunity no
+        // longer matches, store the fresh judgement so that the opportunity has an id to refer to.
+        let id = record.customer.id;
+        store.save_detections(ws, &[(id, detection)], now).await?;
+        record.opportunity = store.customer_record(ws, id).await?.and_then(|r| r.opportunity);
+        (detection, context) = judged(&record);
     }
-    // Time passes between detection runs (a renewal comes closer): when the stored opportunity no
-    // longer matches, store the fresh judgement so that the opportunity has an id to refer to.
-    let id = record.customer.id;
-    store.save_detections(ws, &[(id, detection)], now).await?;
-    record.opportunity = store.customer_record(ws, id).await?.and_then(|r| r.opportunity);
-    Ok(judged(&record).1)
+    let learning = catalog.learning(store, ws, now).await?;
+    let customer = &record.customer;
+    let segment = segment_of(customer, &detection);
+    // The same customer and opportunity draw the same sample: the recommendation does not change
+    // from one look to the next, only with new evidence.
+    let opportunity = record.opportunity.as_ref().map_or(0, |o| o.id.0);
+    let seed = (ws.id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        ^ (customer.id.0 as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+        ^ (opportunity as u64).wrapping_mul(0x94d0_49bb_1331_11eb);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    learning::apply(&mut context.recommendation, &detection, &segment, &learning.evidence, learning.explore, &mut rng);
+    Ok(context)
+}
+
+/// The learning segment of a customer: plan, size band, industry and main signal.
+pub fn segment_of(customer: &Customer, detection: &Detection) -> Segment {
+    Segment {
+        plan: customer.plan_key.clone(),
+        size: learning::size_band(customer.seats_purchased).to_string(),
+        industry: customer.industry.clone().unwrap_or_default(),
+        signal: detection.main_signal().map(|s| s.kind.as_str().to_string()).unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

@@ -203,6 +203,8 @@ pub struct SettingsPatch {
     tracking_enabled: Option<bool>,
     /// 1 to 30.
     follow_up_business_days: Option<i64>,
+    /// Let the recommendation explore (Thompson sampling); off: always the best estimate.
+    learning_exploration: Option<bool>,
 }
 
 #[utoipa::path(patch, path = "/api/settings/engagement", tag = "engagement",
@@ -224,9 +226,13 @@ pub async fn patch_settings(
         }
         settings.follow_up_business_days = days;
     }
+    if let Some(on) = patch.learning_exploration {
+        settings.learning_exploration = on;
+    }
     if let Some(on) = patch.tracking_enabled {
         settings.tracking_enabled = on;
     }
     state.store.set_engagement_settings(ws, &settings).await?;
+    state.catalogs.refresh_learning(ws);
     Ok(Json(settings))
 }

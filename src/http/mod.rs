@@ -11,6 +11,7 @@ pub mod error;
 mod gmail;
 mod import;
 mod json;
+mod learning;
 mod meta;
 mod opportunities;
 mod session;
@@ -128,6 +129,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(opportunities::get_opportunity))
         .routes(routes!(opportunities::record_response))
         .routes(routes!(opportunities::timeline))
+        .routes(routes!(learning::record_outcome))
+        .routes(routes!(learning::approaches))
         .routes(routes!(engagement::inbound_email))
         .routes(routes!(engagement::replies))
         .routes(routes!(engagement::correct_label))

@@ -116,6 +116,7 @@ pub async fn record_response(
     }
     let ws = &auth.0.workspace;
     let row = state.responses.record(ws, opp.id, label, note, Some(auth.0.member.id), None, false).await?;
+    state.catalogs.refresh_learning(ws);
     row.map(Json).ok_or_else(|| ApiError::not_found(&format!("Opportunity `{id}`")))
 }
 

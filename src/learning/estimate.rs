@@ -121,25 +121,44 @@ impl Evidence {
 
     /// The positive-reply posterior of an approach in a segment.
     pub fn positive_rate(&self, segment: &Segment, a: Approach) -> Posterior {
-        let rate = |c: &Counts| (c.positive, c.sent);
-        self.posterior(segment, a, rate)
+        self.levels(segment, a, Rate::Positive)[2]
     }
 
     /// The win-rate posterior (won of decided) of an approach in a segment.
     pub fn win_rate(&self, segment: &Segment, a: Approach) -> Posterior {
-        self.posterior(segment, a, |c| (c.won, c.decided))
+        self.levels(segment, a, Rate::Won)[2]
     }
 
-    fn posterior(&self, segment: &Segment, a: Approach, rate: impl Fn(&Counts) -> (u32, u32)) -> Posterior {
-        // Every approach together: how often introductions get a positive reply here at all.
-        let (all_s, all_n) = self.workspace.iter().map(&rate).fold((0, 0), |(s, n), (x, y)| (s + x, n + y));
+    /// The posteriors of a rate at the workspace, main-signal and segment levels, each the prior of the
+    /// next (see the module's documentation).
+    pub fn levels(&self, segment: &Segment, a: Approach, rate: Rate) -> [Posterior; 3] {
+        let of = |c: &Counts| rate.of(c);
+        // Every approach together: how often introductions get there at all in this workspace.
+        let (all_s, all_n) = self.workspace.iter().map(of).fold((0, 0), |(s, n), (x, y)| (s + x, n + y));
         let overall = Posterior::from_prior(0.5, 2.0, all_s, all_n);
-        let (s, n) = rate(&self.workspace(a));
+        let (s, n) = of(&self.workspace(a));
         let workspace = Posterior::from_prior(overall.mean(), PRIOR_WEIGHT, s, n);
-        let (s, n) = rate(&self.signal(&segment.signal, a));
+        let (s, n) = of(&self.signal(&segment.signal, a));
         let signal = Posterior::from_prior(workspace.mean(), PRIOR_WEIGHT, s, n);
-        let (s, n) = rate(&self.segment(segment, a));
-        Posterior::from_prior(signal.mean(), SEGMENT_PRIOR_WEIGHT, s, n)
+        let (s, n) = of(&self.segment(segment, a));
+        [workspace, signal, Posterior::from_prior(signal.mean(), SEGMENT_PRIOR_WEIGHT, s, n)]
+    }
+}
+
+/// Which rate: positive replies of introductions, or wins of decided opportunities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rate {
+    Positive,
+    Won,
+}
+
+impl Rate {
+    /// (successes, trials).
+    pub fn of(self, c: &Counts) -> (u32, u32) {
+        match self {
+            Rate::Positive => (c.positive, c.sent),
+            Rate::Won => (c.won, c.decided),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod beta;
 pub mod estimate;
+pub mod insights;
 pub mod simulate;
 
 use rand::Rng;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compose::{reasons_for, Recommendation};
 use crate::domain::{Approach, Detection};
-pub use estimate::{choose, fitting, size_band, Choice, Counts, Evidence, Method, Posterior, Segment};
+pub use estimate::{choose, fitting, size_band, Choice, Counts, Evidence, Method, Posterior, Rate, Segment};
 
 /// What learning added to a recommendation, for the CSM and the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -162,6 +162,9 @@ pub struct EngagementSettings {
     pub tracking_enabled: bool,
     /// Business days without a reply before a follow-up is prepared.
     pub follow_up_business_days: i64,
+    /// Whether the recommendation explores among the fitting approaches (Thompson sampling) or takes
+    /// the best estimate.
+    pub learning_exploration: bool,
 }
 
 #[async_trait]

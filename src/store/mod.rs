@@ -2,10 +2,12 @@
 //! own migrations. Every method takes the workspace it acts in: isolation is enforced here, once.
 
 mod engagement;
+mod learning;
 mod postgres;
 mod rows;
 mod sql;
 mod sql_engagement;
+mod sql_learning;
 mod sql_web;
 mod sqlite;
 mod web;
@@ -29,6 +31,7 @@ pub use engagement::{
     Engagement, EngagementSettings, InboundMessage, NewInbound, ReplyTarget, ResponseUpdate, TimelineEvent,
     TrackingEvent, Unanswered,
 };
+pub use learning::{Learning, Outcome};
 pub use postgres::PostgresStore;
 pub use sql::MAX_IN_LIST;
 pub use sqlite::SqliteStore;
@@ -145,6 +148,13 @@ pub struct OpportunityRow {
     /// When the AE was handed the conversation (a positive response).
     #[serde(with = "time::serde::rfc3339::option")]
     pub handed_off_at: Option<OffsetDateTime>,
+    /// When a meeting was booked (recorded by the CSM or the CRM).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub meeting_booked_at: Option<OffsetDateTime>,
+    /// When the opportunity was won or lost (`status` says which).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub outcome_at: Option<OffsetDateTime>,
+    pub outcome_note: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -262,7 +272,7 @@ pub trait ImportTx: Send {
 }
 
 #[async_trait]
-pub trait Store: Engagement + Web + Send + Sync {
+pub trait Store: Engagement + Learning + Web + Send + Sync {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     async fn migrate(&self) -> Result<()>;

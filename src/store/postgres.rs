@@ -9,6 +9,7 @@ use sqlx::Postgres;
 super::sql::impl_store!(PostgresStore, Postgres, PostgresImport, dialect);
 super::sql_engagement::impl_engagement!(PostgresStore, Postgres, dialect);
 super::sql_web::impl_web!(PostgresStore, Postgres);
+super::sql_learning::impl_learning!(PostgresStore, Postgres);
 
 /// PostgreSQL's spelling of the JSON aggregates in `customer_record`.
 mod dialect {

@@ -301,6 +301,9 @@ pub(super) struct OpportunityListRow {
     pub response_note: Option<String>,
     pub follow_up_draft_id: Option<i64>,
     pub handed_off_at: Option<OffsetDateTime>,
+    pub meeting_booked_at: Option<OffsetDateTime>,
+    pub outcome_at: Option<OffsetDateTime>,
+    pub outcome_note: Option<String>,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
 }
@@ -326,6 +329,9 @@ impl OpportunityListRow {
             response_note: self.response_note,
             follow_up_draft_id: self.follow_up_draft_id.map(crate::domain::DraftId),
             handed_off_at: self.handed_off_at,
+            meeting_booked_at: self.meeting_booked_at,
+            outcome_at: self.outcome_at,
+            outcome_note: self.outcome_note,
             created_at: self.created_at,
             updated_at: self.updated_at,
         }

@@ -168,7 +168,7 @@ macro_rules! impl_store {
                 "SELECT o.id, o.customer_id, c.name AS customer_name, o.kind, o.target_plan_key, o.seats, \
                  o.annual_value, o.status, o.main_signal, o.ae_recommended, o.approach, o.draft_id, o.intro_sent_at, \
                  o.intro_response, o.intro_responded_at, o.response_note, o.follow_up_draft_id, o.handed_off_at, \
-                 o.created_at, o.updated_at \
+                 o.meeting_booked_at, o.outcome_at, o.outcome_note, o.created_at, o.updated_at \
                  FROM opportunities o JOIN customers c ON c.id = o.customer_id WHERE o.workspace_id = ",
             );
             qb.push_bind(ws);

@@ -127,20 +127,26 @@ macro_rules! impl_engagement {
             }
 
             async fn engagement_settings(&self, ws: &Workspace) -> Result<EngagementSettings> {
-                let (tracking_enabled, follow_up_business_days): (bool, i64) = sqlx::query_as(
-                    "SELECT tracking_enabled, follow_up_business_days FROM workspaces WHERE id = $1",
-                )
-                .bind(ws.id)
-                .fetch_one(self.reader())
-                .await?;
-                Ok(EngagementSettings { tracking_enabled, follow_up_business_days })
+                let (tracking_enabled, follow_up_business_days, learning_exploration): (bool, i64, bool) =
+                    sqlx::query_as(
+                        "SELECT tracking_enabled, follow_up_business_days, learning_exploration FROM workspaces \
+                         WHERE id = $1",
+                    )
+                    .bind(ws.id)
+                    .fetch_one(self.reader())
+                    .await?;
+                Ok(EngagementSettings { tracking_enabled, follow_up_business_days, learning_exploration })
             }
 
             async fn set_engagement_settings(&self, ws: &Workspace, s: &EngagementSettings) -> Result<()> {
-                sqlx::query("UPDATE workspaces SET tracking_enabled = $1, follow_up_business_days = $2 WHERE id = $3")
-                    .bind(s.tracking_enabled)
-                    .bind(s.follow_up_business_days)
-                    .bind(ws.id)
+                sqlx::query(
+                    "UPDATE workspaces SET tracking_enabled = $1, follow_up_business_days = $2, \
+                     learning_exploration = $3 WHERE id = $4",
+                )
+                .bind(s.tracking_enabled)
+                .bind(s.follow_up_business_days)
+                .bind(s.learning_exploration)
+                .bind(ws.id)
                     .execute(self.writer())
                     .await?;
                 Ok(())

@@ -13,6 +13,7 @@ use sqlx::Sqlite;
 super::sql::impl_store!(SqliteStore, Sqlite, SqliteImport, dialect);
 super::sql_engagement::impl_engagement!(SqliteStore, Sqlite, dialect);
 super::sql_web::impl_web!(SqliteStore, Sqlite);
+super::sql_learning::impl_learning!(SqliteStore, Sqlite);
 
 /// SQLite's spelling of the JSON aggregates in `customer_record`.
 mod dialect {

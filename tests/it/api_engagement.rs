@@ -416,7 +416,7 @@ async fn no_pixel_when_the_workspace_turns_tracking_off() {
     let admin = app.admin_token().await;
     assert_eq!(
         app.get("/api/settings/engagement", &token).await.body,
-        json!({"tracking_enabled": true, "follow_up_business_days": 5})
+        json!({"tracking_enabled": true, "follow_up_business_days": 5, "learning_exploration": true})
     );
     assert_eq!(
         app.patch_json("/api/settings/engagement", &token, &json!({"tracking_enabled": false})).await.status,

@@ -7,6 +7,7 @@ mod api_drafts;
 mod api_engagement;
 mod api_gmail;
 mod api_import;
+mod api_learning;
 mod api_sending;
 mod api_templates;
 mod api_web;

@@ -1,0 +1,152 @@
+//! Learning over the API: the outcome ladder, the approach insights on real introductions, and the
+//! recommendation weighing the workspace's outcomes.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::TestApp;
+
+/// Introductions to every untouched opportunity, alternating problem-solving and educational; returns
+/// (customer id, opportunity id, approach) of each one sent.
+async fn introduce_all(app: &TestApp, admin: &str, limit: usize, except: &str) -> Vec<(String, String, &'static str)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let worker = app.worker(Arc::new(overture::delivery::FileTransport::new(dir.path()).expect("outbox")));
+    let open = app.get("/api/opportunities?status=identified", admin).await;
+    let mut sent = Vec::new();
+    for o in open.body["opportunities"].as_array().expect("a list") {
+        if sent.len() == limit {
+            break;
+        }
+        let customer = o["customer_id"].as_str().expect("an id");
+        if o["customer_name"] == except {
+            continue;
+        }
+        let approach = if sent.len() % 2 == 0 { "problem_solving" } else { "educational" };
+        let r = app
+            .post_json(&format!("/api/customers/{customer}/upsell-intro"), admin, &json!({"approach": approach}))
+            .await;
+        if r.status != StatusCode::CREATED {
+            continue;
+        }
+        let draft = r.body["draft"]["id"].as_str().expect("a draft").to_string();
+        let r = app.send(&draft, admin, &json!({"acknowledge_warnings": true}), None).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        sent.push((customer.to_string(), o["id"].as_str().expect("an id").to_string(), approach));
+    }
+    for _ in 0..50 {
+        worker.drain().await.expect("drains");
+        let done = app.get("/api/opportunities?status=intro_sent", admin).await;
+        if done.body["opportunities"].as_array().map_or(0, Vec::len) == sent.len() {
+            drop(dir);
+            return sent;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("not every introduction was delivered");
+}
+
+fn approach_stats<'a>(insights: &'a Value, approach: &str) -> &'a Value {
+    insights["approaches"].as_array().and_then(|a| a.iter().find(|s| s["approach"] == approach)).expect("stats")
+}
+
+#[tokio::test]
+async fn outcomes_climb_the_ladder_and_only_the_right_people_record_them() {
+    let app = TestApp::with_demo().await;
+    let admin = app.admin_token().await;
+    let sent = introduce_all(&app, &admin, 20, "").await;
+    let acme = app.get("/api/customers/acme", &admin).await;
+    let (_, opportunity, _) = sent.iter().find(|(c, _, _)| c == acme.body["id"].as_str().unwrap()).expect("Acme's");
+    let path = format!("/api/opportunities/{opportunity}/outcome");
+
+    let r = app.post_json(&path, &admin, &json!({"outcome": "signed"})).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_outcome"));
+    let viewer = app.token("default", "tom@vendor.example").await;
+    let r = app.post_json(&path, &viewer, &json!({"outcome": "won"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&format!("/api/opportunities/{opportunity}"), &admin).await.body["status"], "intro_sent");
+
+    // Acme's AE books the meeting, then the CSM records the win.
+    let ae = app.token("default", "mike@vendor.example").await;
+    let r = app.post_json(&path, &ae, &json!({"outcome": "meeting_booked", "note": "Call on Tuesday"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["outcome_note"].as_str()),
+        (Some("conversation"), Some("Call on Tuesday"))
+    );
+    assert!(r.body["meeting_booked_at"].is_string());
+    let sarah = app.csm_token().await;
+    let r = app.post_json(&path, &sarah, &json!({"outcome": "won", "at": "2026-12-01T10:00:00Z"})).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("won")));
+    assert_eq!(r.body["outcome_at"], "2026-12-01T10:00:00Z");
+
+    app.load_demo("other").await;
+    let stranger = app.token("other", "dana@vendor.example").await;
+    let r = app.post_json(&path, &stranger, &json!({"outcome": "lost"})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn insights_and_the_recommendation_learn_from_replies_meetings_and_wins() {
+    let app = TestApp::with_demo().await;
+    let admin = app.admin_token().await;
+    let fresh = app.get("/api/insights/approaches", &admin).await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert_eq!(fresh.body["outcomes"], 0);
+    assert!(fresh.body["summary"][0].as_str().unwrap().starts_with("Not enough data yet"));
+
+    // Everyone but Aperture Science, for whom the rules find three approaches fitting.
+    let sent = introduce_all(&app, &admin, 20, "Aperture Science").await;
+    assert_eq!(sent.len(), 16, "the demo has 16 more introductions to make");
+    let insights = app.get("/api/insights/approaches", &admin).await;
+    assert_eq!(insights.body["outcomes"], 0, "two weeks have not passed and nobody answered: no outcome yet");
+
+    // Educational: 8 positive of 8 (one of them a meeting with no reply recorded). Problem-solving: 1
+    // positive, 6 negative, one silence.
+    for (i, (_, opportunity, approach)) in sent.iter().enumerate() {
+        let k = i / 2;
+        let path = format!("/api/opportunities/{opportunity}");
+        let (endpoint, body) = match (*approach, k) {
+            ("educational", 0) => ("outcome", json!({"outcome": "meeting_booked"})),
+            ("educational", _) => ("response", json!({"response": "positive"})),
+            ("problem_solving", 0) => ("response", json!({"response": "positive"})),
+            ("problem_solving", 6) => continue,
+            _ => ("response", json!({"response": "negative"})),
+        };
+        let r = app.post_json(&format!("{path}/{endpoint}"), &admin, &body).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let insights = app.get("/api/insights/approaches", &admin).await.body;
+    assert_eq!(insights["outcomes"], 15, "the silent one is not an outcome yet");
+    let ed = approach_stats(&insights, "educational");
+    let counts =
+        |s: &Value| (s["sent"].as_u64(), s["positive"].as_u64(), s["replied"].as_u64(), s["meetings"].as_u64());
+    assert_eq!(counts(ed), (Some(8), Some(8), Some(7), Some(1)));
+    let ps = approach_stats(&insights, "problem_solving");
+    assert_eq!(counts(ps), (Some(7), Some(1), Some(7), Some(0)));
+    let rate = |s: &Value, k: &str| s["positive_rate"][k].as_f64().unwrap();
+    assert!(rate(ed, "low") < rate(ed, "mean") && rate(ed, "mean") < rate(ed, "high") && rate(ed, "mean") > 0.6);
+    assert!(rate(ps, "high") < 0.6, "{ps}");
+    let summary = insights["summary"][0].as_str().unwrap();
+    assert!(summary.starts_with("Across the workspace, educational got a positive reply from 8 of 8"), "{summary}");
+    assert!(summary.contains("against 1 of 7 for problem-solving"), "{summary}");
+    assert!(!insights["segments"].as_array().unwrap().is_empty());
+
+    // Aperture Science: the rules say problem-solving, but educational also fits and the evidence favours
+    // it. With exploration off the recommendation takes the best estimate, and says why in both ways.
+    let before = app.get("/api/customers/aperture/expansion-context", &admin).await.body;
+    assert_eq!(before["recommendation"]["learning"]["rules_choice"], "problem_solving");
+    let r = app.patch_json("/api/settings/engagement", &admin, &json!({"learning_exploration": false})).await;
+    assert_eq!(r.body["learning_exploration"], false);
+    let rec = app.get("/api/customers/aperture/expansion-context", &admin).await.body["recommendation"].clone();
+    assert_eq!(rec["learning"]["method"], "best_estimate", "{rec}");
+    assert_eq!(rec["learning"]["fitting"], json!(["problem_solving", "educational", "proactive"]), "{rec}");
+    assert_eq!(rec["approach"], "educational", "{rec}");
+    let reasons: Vec<&str> = rec["reasons"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(reasons.iter().any(|r| r.starts_with("Fits: ")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("8 of 8 educational introductions got a positive reply")), "{reasons:?}");
+    // A draft composed now uses it.
+    let r = app.post_json("/api/customers/aperture/upsell-intro", &admin, &json!({})).await;
+    assert_eq!(r.body["draft"]["approach"], "educational");
+}
