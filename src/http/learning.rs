@@ -67,7 +67,7 @@ pub async fn record_outcome(
 
 /// Which approaches convert, overall, by main signal and by segment, with 90% credible intervals and a
 /// plain-language summary.
-#[utoipa::path(get, path = "/api/insights/approaches", tag = "learning", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/insights/approaches", tag = "learning", operation_id = "approach_insights", security(("bearer" = [])),
     responses((status = 200, body = ApproachInsights), (status = 401, body = ErrorBody)))]
 pub async fn approaches(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<ApproachInsights>> {
     let evidence = load_evidence(&state.store, &auth.0.workspace, state.clock.now()).await?;

@@ -1174,12 +1174,16 @@ async fn insert_draft(
                 .execute(&mut *tx)
                 .await?;
                 // The first introduction of an opportunity is the one tracked; a later one does not reset it.
-                sqlx::query(
+                // The segment is the customer's as the introduction goes out, for learning.
+                sqlx::query(&format!(
                     "UPDATE opportunities SET intro_sent_at = $1, approach = d.approach, draft_id = d.id, \
                      status = CASE WHEN opportunities.status = 'identified' THEN 'intro_sent' ELSE opportunities.status END, \
-                     updated_at = $1 FROM drafts d \
-                     WHERE d.id = $2 AND opportunities.id = d.opportunity_id AND opportunities.intro_sent_at IS NULL",
-                )
+                     segment_plan = c.plan_key, segment_size = {band}, segment_industry = COALESCE(c.industry, ''), \
+                     updated_at = $1 FROM drafts d, customers c \
+                     WHERE d.id = $2 AND opportunities.id = d.opportunity_id AND c.id = opportunities.customer_id \
+                     AND opportunities.intro_sent_at IS NULL",
+                    band = size_band_sql(),
+                ))
                 .bind(now)
                 .bind(id.0)
                 .execute(&mut *tx)

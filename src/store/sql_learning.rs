@@ -75,20 +75,20 @@ macro_rules! impl_learning {
                 matured_before: OffsetDateTime,
             ) -> Result<Vec<(Segment, Approach, Counts)>> {
                 let positive = "(o.intro_response = 'positive' OR o.meeting_booked_at IS NOT NULL OR o.status = 'won')";
+                // Everything read is in the covering index `opportunities_outcomes`.
                 let sql = format!(
-                    "SELECT o.approach, c.plan_key AS plan, {band} AS size, COALESCE(c.industry, '') AS industry, \
-                     COALESCE(o.main_signal, '') AS signal, COUNT(*) AS sent, \
-                     CAST(SUM(CASE WHEN o.intro_response IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS replied, \
+                    "SELECT o.approach, COALESCE(o.segment_plan, '') AS plan, COALESCE(o.segment_size, '') AS size, \
+                     COALESCE(o.segment_industry, '') AS industry, COALESCE(o.main_signal, '') AS signal, \
+                     COUNT(*) AS sent, COUNT(o.intro_response) AS replied, \
                      CAST(SUM(CASE WHEN {positive} THEN 1 ELSE 0 END) AS BIGINT) AS positive, \
-                     CAST(SUM(CASE WHEN o.meeting_booked_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS meetings, \
+                     COUNT(o.meeting_booked_at) AS meetings, \
                      CAST(SUM(CASE WHEN o.status = 'won' THEN 1 ELSE 0 END) AS BIGINT) AS won, \
                      CAST(SUM(CASE WHEN o.status IN ('won', 'lost') AND o.outcome_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) \
                      AS decided \
-                     FROM opportunities o JOIN customers c ON c.id = o.customer_id \
+                     FROM opportunities o \
                      WHERE o.workspace_id = $1 AND o.intro_sent_at IS NOT NULL AND o.approach IS NOT NULL \
                      AND (o.intro_response IS NOT NULL OR {positive} OR o.outcome_at IS NOT NULL OR o.intro_sent_at <= $2) \
-                     GROUP BY o.approach, c.plan_key, {band}, COALESCE(c.industry, ''), COALESCE(o.main_signal, '')",
-                    band = size_band_sql(),
+                     GROUP BY o.approach, o.segment_plan, o.segment_size, o.segment_industry, o.main_signal",
                 );
                 let rows: Vec<OutcomeCountRow> =
                     sqlx::query_as(&sql).bind(ws.id).bind(matured_before).fetch_all(self.reader()).await?;
