@@ -633,16 +633,69 @@
   $("filter").addEventListener("input", drawTable);
   $("status-filter").addEventListener("change", drawTable);
 
+  // ---------- insights ----------
+  async function loadInsights() {
+    let data;
+    try {
+      data = await api("GET", "/api/insights/approaches");
+    } catch (e) {
+      $("insights-basis").textContent = e.message;
+      return;
+    }
+    $("insights-basis").textContent = `Based on ${number.format(data.outcomes)} introduction${data.outcomes === 1 ? "" : "s"} with an outcome (a reply, a meeting, a decision, or ${data.maturity_days} days of silence). Opens are not counted.`;
+    $("insights-summary").replaceChildren(...data.summary.map((line) => h("li", {}, line)));
+    rateChart($("chart-rates"), data.approaches);
+    const body = document.querySelector("#insights-table tbody");
+    const rows = [];
+    for (const group of data.by_signal) {
+      for (const a of group.approaches) {
+        rows.push(h("tr", {},
+          h("td", {}, cap(words(group.signal)) || "none"),
+          h("td", {}, a.label),
+          h("td", { className: "num" }, number.format(a.sent)),
+          h("td", { className: "num" }, number.format(a.positive)),
+          h("td", { className: "num" }, pct(a.positive_rate.mean)),
+          h("td", {}, `${pct(a.positive_rate.low)} to ${pct(a.positive_rate.high)}`)));
+      }
+    }
+    body.replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 6 }, "No introductions with an outcome yet."))]));
+  }
+
+  /** Estimated rates as bars with their likely range as a whisker. */
+  function rateChart(figure, approaches) {
+    figure.querySelectorAll("svg, table, .hint").forEach((n) => n.remove());
+    const barH = 18, gap = 10, labelW = 130, width = 420, plot = width - labelW - 50;
+    const height = approaches.length * (barH + gap) + 16;
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
+      "aria-label": `${figure.querySelector("figcaption").textContent}: ${approaches.map((a) => a.sent ? `${a.label} ${pct(a.positive_rate.mean)} (likely ${pct(a.positive_rate.low)} to ${pct(a.positive_rate.high)}, ${a.positive} of ${a.sent})` : `${a.label}: no introductions yet`).join("; ")}` });
+    approaches.forEach((a, i) => {
+      const y = i * (barH + gap) + 4;
+      const x = (v) => labelW + plot * v;
+      chart.append(svg("text", { x: 0, y: y + barH / 2 + 4 }, a.label));
+      if (!a.sent) {
+        chart.append(svg("text", { x: labelW + 6, y: y + barH / 2 + 4 }, "no introductions yet"));
+        return;
+      }
+      chart.append(svg("rect", { class: "bar", x: labelW, y, width: Math.max(2, plot * a.positive_rate.mean), height: barH, rx: 2 }));
+      chart.append(svg("line", { class: "whisker", x1: x(a.positive_rate.low), x2: x(a.positive_rate.high), y1: y + barH / 2, y2: y + barH / 2 }));
+      chart.append(svg("text", { x: x(a.positive_rate.high) + 4, y: y + barH / 2 + 4 }, `${pct(a.positive_rate.mean)} · ${a.positive}/${a.sent}`));
+    });
+    chart.append(svg("line", { class: "axis", x1: labelW, y1: 0, x2: labelW, y2: height }));
+    figure.append(chart);
+  }
+
   // ---------- views, session ----------
+  const VIEWS = { chat: "chat-view", pipeline: "pipeline-view", insights: "insights-view" };
   function route() {
-    const pipeline = location.hash === "#pipeline";
-    $("chat-view").hidden = pipeline;
-    $("pipeline-view").hidden = !pipeline;
-    $("nav-chat").toggleAttribute("aria-current", !pipeline);
-    $("nav-pipeline").toggleAttribute("aria-current", pipeline);
-    if (!pipeline) $("nav-chat").setAttribute("aria-current", "page");
-    else $("nav-pipeline").setAttribute("aria-current", "page");
-    if (pipeline) loadPipeline();
+    const view = VIEWS[location.hash.slice(1)] ? location.hash.slice(1) : "chat";
+    for (const [name, id] of Object.entries(VIEWS)) {
+      $(id).hidden = name !== view;
+      const link = $(`nav-${name}`);
+      if (name === view) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    }
+    if (view === "pipeline") loadPipeline();
+    else if (view === "insights") loadInsights();
     else input.focus();
   }
   window.addEventListener("hashchange", route);

@@ -159,6 +159,36 @@ test("who is ready, then the pipeline: charts, sorting, filtering, and a click o
   await context.close();
 });
 
+test("the insights page shows what works, with a chart and the summary", async () => {
+  // An introduction with an answer: Globex's (Sarah's customer), sent through the API and answered by hand.
+  const draft = await demo.api("POST", "/api/customers/globex/upsell-intro", {});
+  assert.equal(draft.status, 201);
+  const sent = await demo.api("POST", `/api/drafts/${draft.body.draft.id}/send`, { acknowledge_warnings: true });
+  assert.equal(sent.status, 202);
+  const opportunity = draft.body.draft.opportunity_id;
+  for (let i = 0; i < 100 && (await demo.api("GET", `/api/opportunities/${opportunity}`)).body.status !== "intro_sent"; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const answered = await demo.api("POST", `/api/opportunities/${opportunity}/response`, { response: "positive" });
+  assert.equal(answered.status, 200, JSON.stringify(answered.body));
+
+  const { context, page } = await signIn(browser, demo);
+  await page.getByRole("link", { name: "Insights" }).click();
+  await page.getByRole("heading", { name: "What works" }).waitFor();
+  const chart = page.locator("#chart-rates svg[role=img]");
+  await chart.waitFor();
+  assert.equal(draft.body.draft.approach, "problem_solving", "the rules' choice for Globex");
+  assert.match(await chart.getAttribute("aria-label"), /Problem-solving \d+% \(likely \d+% to \d+%, 1 of 1\)/);
+  assert.match(await chart.getAttribute("aria-label"), /Value-add: no introductions yet/);
+  assert.equal(await page.locator("#chart-rates rect.bar").count(), 1, "a bar only where there is data");
+  assert.match(await page.locator("#insights-summary").innerText(), /Not enough data yet: 1 introduction had an outcome/);
+  assert.match(await page.locator("#insights-table").innerText(), /Problem-solving\s+1\s+1/);
+  assert.match(await page.locator("#insights-basis").innerText(), /Based on 1 introduction with an outcome.*Opens are not counted/);
+  assert.equal(await page.locator("#chat-view").isVisible(), false);
+  await page.screenshot({ path: join(artifacts, "insights.png"), fullPage: true });
+  await context.close();
+});
+
 test("a phone-sized screen shows the whole flow without sideways scrolling", async () => {
   const { context, page } = await signIn(browser, demo, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const answer = await ask(page, "Introduce upsell to Initech");
