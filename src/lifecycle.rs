@@ -42,7 +42,12 @@ pub struct SendRequest {
     pub acknowledge_warnings: bool,
     pub revision: Option<i64>,
     pub idempotency_key: Option<String>,
+    /// Send at this later instant instead of at once (the approval is now).
+    pub send_at: Option<OffsetDateTime>,
 }
+
+/// How far ahead a send may be scheduled.
+pub const MAX_SCHEDULE_DAYS: i64 = 90;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LifecycleError {
@@ -264,6 +269,14 @@ pub async fn approve(
         DraftStatus::Discarded => return Err(LifecycleError::NotEditable(Box::new(draft))),
     }
     check_revision(&draft, request.revision)?;
+    if let Some(at) = request.send_at {
+        if at <= run_at || at > run_at + time::Duration::days(MAX_SCHEDULE_DAYS) {
+            return Err(LifecycleError::Invalid(
+                "invalid_send_at",
+                format!("send_at must be in the future and at most {MAX_SCHEDULE_DAYS} days ahead"),
+            ));
+        }
+    }
     if draft.has_warnings() && !request.acknowledge_warnings {
         return Err(LifecycleError::Warnings(Box::new(draft)));
     }
@@ -298,6 +311,7 @@ pub async fn approve(
         message_id,
         jobs,
         run_at,
+        send_at: request.send_at,
     };
     match store.approve_draft(ws, &approval, now).await? {
         Approved::Queued(d) => Ok((d, true)),

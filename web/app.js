@@ -300,7 +300,9 @@
 
   function statusText(draft, customerName) {
     switch (draft.status) {
-      case "queued": return `Queued: going out to ${customerName} in a moment…`;
+      case "queued":
+        if (draft.send_at && new Date(draft.send_at) > new Date()) return `Scheduled: goes out to ${customerName} on ${date(draft.send_at)} at ${time(draft.send_at)}.`;
+        return `Queued: going out to ${customerName} in a moment…`;
       case "sending": return `Sending to ${customerName}…`;
       case "sent": return `Sent to ${customerName}${draft.sent_at ? " at " + time(draft.sent_at) : ""} (${draft.to.map((m) => m.name).join(", ")}).`;
       case "failed": return `Not sent: ${draft.error || "the mail server refused it"}. Fix the cause and press Send again.`;

@@ -2,6 +2,8 @@
 ALTER TABLE opportunities ADD COLUMN meeting_booked_at TIMESTAMPTZ;
 ALTER TABLE opportunities ADD COLUMN outcome_at TIMESTAMPTZ;
 ALTER TABLE opportunities ADD COLUMN outcome_note TEXT;
+-- An approved draft may be scheduled: the outbox sends it at this instant, not before.
+ALTER TABLE drafts ADD COLUMN send_at TIMESTAMPTZ;
 -- Thompson sampling explores a little; off, the recommendation takes the best estimate.
 ALTER TABLE workspaces ADD COLUMN learning_exploration BOOLEAN NOT NULL DEFAULT TRUE;
 -- The customer's segment when the introduction went out (plan, size band, industry; the main signal is

@@ -597,7 +597,8 @@ async fn send(deps: &Deps<'_>, who: &Principal, turn: &Turn, state: ChatState, a
     let Some(id) = target(turn, state) else { return Ok(Answer::say(NO_DRAFT, state)) };
     let ws = &who.workspace;
     let catalog = deps.catalogs.get(deps.store, ws).await?;
-    let request = SendRequest { acknowledge_warnings: anyway, revision: turn.revision, idempotency_key: None };
+    let request =
+        SendRequest { acknowledge_warnings: anyway, revision: turn.revision, idempotency_key: None, send_at: None };
     let run_at = OffsetDateTime::now_utc();
     match lifecycle::approve(deps.store, &catalog, ws, &who.member, id, request, deps.now, run_at).await {
         Ok((draft, queued)) => {

@@ -145,6 +145,9 @@ pub struct Draft {
     pub in_reply_to: Option<String>,
     /// Whether the delivered HTML carried the open pixel and tracked links.
     pub tracked: bool,
+    /// When an approved draft is scheduled to go out (none: as soon as it is approved).
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub send_at: Option<OffsetDateTime>,
     /// The facts the text may quote, to check it again after an edit.
     #[serde(skip)]
     pub facts: Vec<Fact>,

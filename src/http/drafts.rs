@@ -205,6 +205,10 @@ pub struct SendBody {
     acknowledge_warnings: bool,
     /// The revision you approve; 409 `stale_revision` if the draft has changed since.
     revision: Option<i64>,
+    /// Schedule the send (RFC 3339, in the future, at most 90 days ahead); approved now, sent then.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    send_at: Option<time::OffsetDateTime>,
 }
 
 /// Longest accepted `Idempotency-Key`.
@@ -218,7 +222,7 @@ const MAX_IDEMPOTENCY_KEY: usize = 255;
     responses((status = 202, description = "Queued (or already queued or sent: nothing new is queued)", body = Draft),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "unacknowledged_warnings (with findings), stale_revision, draft_not_editable", body = ErrorBody),
-              (status = 422, description = "idempotency_key_reused, invalid_idempotency_key", body = ErrorBody)))]
+              (status = 422, description = "idempotency_key_reused, invalid_idempotency_key, invalid_send_at", body = ErrorBody)))]
 pub async fn send(
     State(state): State<AppState>,
     auth: Auth,
@@ -245,8 +249,12 @@ pub async fn send(
     };
     let ws = &auth.0.workspace;
     let catalog = state.catalogs.get(&state.store, ws).await?;
-    let request =
-        SendRequest { acknowledge_warnings: body.acknowledge_warnings, revision: body.revision, idempotency_key: key };
+    let request = SendRequest {
+        acknowledge_warnings: body.acknowledge_warnings,
+        revision: body.revision,
+        idempotency_key: key,
+        send_at: body.send_at,
+    };
     let run_at = time::OffsetDateTime::now_utc();
     let (draft, queued) =
         lifecycle::approve(&state.store, &catalog, ws, &auth.0.member, id, request, state.clock.now(), run_at).await?;

@@ -210,6 +210,8 @@ pub struct Approval {
     pub jobs: Vec<NewJob>,
     /// When the jobs may run (wall-clock time, even when `OVERTURE_NOW` fixes the business clock).
     pub run_at: OffsetDateTime,
+    /// A later instant for the send job alone (the draft is scheduled); notices go at `run_at`.
+    pub send_at: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -429,7 +429,7 @@ pub(super) const DRAFT_COLUMNS: &str = "id, customer_id, opportunity_id, status,
      from_email, to_json, cc_json, cc_ae, subject, body_text, body_html, checks_json, facts_json, created_at, \
      updated_at, sent_at, message_id, error, revision, \
      (SELECT m.email FROM team_members m WHERE m.id = drafts.approved_by) AS approved_by_email, approved_at, \
-     approved_revision, thread_id, kind, in_reply_to, tracked";
+     approved_revision, thread_id, kind, in_reply_to, tracked, send_at";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct DraftRow {
@@ -462,6 +462,7 @@ pub(super) struct DraftRow {
     pub kind: String,
     pub in_reply_to: Option<String>,
     pub tracked: bool,
+    pub send_at: Option<OffsetDateTime>,
 }
 
 impl DraftRow {
@@ -498,6 +499,7 @@ impl DraftRow {
             kind: self.kind.parse().map_err(anyhow::Error::msg)?,
             in_reply_to: self.in_reply_to,
             tracked: self.tracked,
+            send_at: self.send_at,
         })
     }
 }

@@ -1018,7 +1018,7 @@ async fn insert_draft(
                 // approvals (PostgreSQL runs them side by side) exactly one wins.
                 let won = sqlx::query(
                     "UPDATE drafts SET status = 'queued', approved_by = $1, approved_at = $2, approved_revision = $3, \
-                     message_id = $4, error = NULL, updated_at = $2 \
+                     message_id = $4, error = NULL, updated_at = $2, send_at = $7 \
                      WHERE workspace_id = $5 AND id = $6 AND revision = $3 AND status IN ('draft', 'failed')",
                 )
                 .bind(a.approver)
@@ -1027,6 +1027,7 @@ async fn insert_draft(
                 .bind(&a.message_id)
                 .bind(ws.id)
                 .bind(a.draft_id.0)
+                .bind(a.send_at)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected()
@@ -1042,7 +1043,8 @@ async fn insert_draft(
                 }
                 for job in &a.jobs {
                     // A draft whose delivery failed re-arms its one send job: the dedupe key stays unique.
-                    enqueue_job(&mut tx, ws.id, job, a.run_at).await?;
+                    let run_at = if job.kind == SEND_DRAFT { a.send_at.unwrap_or(a.run_at) } else { a.run_at };
+                    enqueue_job(&mut tx, ws.id, job, run_at).await?;
                 }
                 if let Some(key) = &a.idempotency_key {
                     let (owner,): (i64,) = sqlx::query_as(

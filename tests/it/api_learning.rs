@@ -150,3 +150,54 @@ async fn insights_and_the_recommendation_learn_from_replies_meetings_and_wins() 
     let r = app.post_json("/api/customers/aperture/upsell-intro", &admin, &json!({})).await;
     assert_eq!(r.body["draft"]["approach"], "educational");
 }
+
+#[tokio::test]
+async fn a_scheduled_send_is_approved_now_and_delivered_at_its_time() {
+    let app = TestApp::with_demo().await;
+    let token = app.csm_token().await;
+    let draft = app.compose("acme", &token, &json!({})).await;
+    let now = time::OffsetDateTime::now_utc();
+    let rfc = |t: time::OffsetDateTime| t.format(&time::format_description::well_known::Rfc3339).unwrap();
+    for bad in [now - time::Duration::minutes(1), now + time::Duration::days(91)] {
+        let r = app.send(&draft, &token, &json!({"send_at": rfc(bad)}), None).await;
+        assert_eq!(
+            (r.status, r.body["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_send_at"))
+        );
+    }
+    let r = app.send(&draft, &token, &json!({"send_at": "tomorrow"}), None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(app.get(&format!("/api/drafts/{draft}"), &token).await.body["status"], "draft", "nothing changed");
+
+    let at = now + time::Duration::milliseconds(1500);
+    let r = app.send(&draft, &token, &json!({"send_at": rfc(at)}), None).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    assert_eq!(r.body["status"], "queued");
+    assert!(r.body["approved_at"].is_string(), "approved now");
+    let scheduled = time::OffsetDateTime::parse(
+        r.body["send_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!((scheduled - at).abs() < time::Duration::milliseconds(1));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let worker = app.worker(Arc::new(overture::delivery::FileTransport::new(dir.path()).expect("outbox")));
+    worker.drain().await.expect("drains");
+    assert_eq!(app.get(&format!("/api/drafts/{draft}"), &token).await.body["status"], "queued", "not before its time");
+    // Only the AE's briefing went at approval (Acme's AE is not copied in).
+    let to_jennifer = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|f| std::fs::read_to_string(f.unwrap().path()).ok())
+            .filter(|m| m.lines().any(|l| l.starts_with("To: ") && l.contains("jennifer@acme.example")))
+            .count()
+    };
+    assert_eq!(to_jennifer(), 0);
+    tokio::time::sleep((at - time::OffsetDateTime::now_utc()).unsigned_abs() + std::time::Duration::from_millis(50))
+        .await;
+    worker.drain().await.expect("drains");
+    let sent = app.get(&format!("/api/drafts/{draft}"), &token).await.body;
+    assert_eq!(sent["status"], "sent", "{sent}");
+    assert_eq!(to_jennifer(), 1);
+}
