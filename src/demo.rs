@@ -495,6 +495,7 @@ pub fn bundle(today: Date) -> Bundle {
         plans: plans(),
         team: team(),
         customers,
+        outcomes: Vec::new(),
     }
 }
 

@@ -17,6 +17,9 @@ pub struct Bundle {
     pub team: Vec<MemberRecord>,
     #[serde(default)]
     pub customers: Vec<CustomerRecord>,
+    /// CRM results: a meeting, a win or a loss, recorded on the customer's latest introduced opportunity.
+    #[serde(default)]
+    pub outcomes: Vec<OutcomeRecord>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -155,6 +158,20 @@ pub struct MilestoneRecord {
     pub title: String,
     /// `YYYY-MM-DD`.
     pub achieved_at: String,
+}
+
+/// A CRM result for a customer.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeRecord {
+    /// The customer's external id.
+    pub external_id: String,
+    /// `meeting_booked`, `won` or `lost` (`closed_won` and `closed_lost` are understood too).
+    pub outcome: String,
+    /// When: `YYYY-MM-DD` or an RFC 3339 instant.
+    pub at: String,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// The JSON Schema of the bundle, as published at `/api/schema/bundle.json`.

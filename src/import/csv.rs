@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::bundle::{
-    ContactRecord, CustomerRecord, FeatureRecord, MemberRecord, MilestoneRecord, PlanRecord, RequestRecord, UsageRecord,
+    ContactRecord, CustomerRecord, FeatureRecord, MemberRecord, MilestoneRecord, OutcomeRecord, PlanRecord,
+    RequestRecord, UsageRecord,
 };
 use super::validate::{Errors, Loc};
 
@@ -20,10 +21,11 @@ pub enum Kind {
     Usage,
     FeatureRequests,
     Milestones,
+    Outcomes,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Features,
         Kind::Plans,
         Kind::Team,
@@ -32,6 +34,7 @@ impl Kind {
         Kind::Usage,
         Kind::FeatureRequests,
         Kind::Milestones,
+        Kind::Outcomes,
     ];
 
     pub fn file_name(self) -> &'static str {
@@ -44,6 +47,7 @@ impl Kind {
             Kind::Usage => "usage.csv",
             Kind::FeatureRequests => "feature_requests.csv",
             Kind::Milestones => "milestones.csv",
+            Kind::Outcomes => "outcomes.csv",
         }
     }
 
@@ -64,6 +68,7 @@ impl Kind {
             Kind::Usage => (&["external_id", "date", "seats_used", "monthly_active_users", "api_calls"], &[]),
             Kind::FeatureRequests => (&["external_id", "feature", "requested_at"], &["note"]),
             Kind::Milestones => (&["external_id", "title", "achieved_at"], &[]),
+            Kind::Outcomes => (&["external_id", "outcome", "at"], &["note"]),
         }
     }
 
@@ -296,6 +301,15 @@ pub fn usage(row: &Row<'_>, e: &mut Errors) -> Option<UsageRecord> {
 
 pub fn request(row: &Row<'_>, _: &mut Errors) -> Option<RequestRecord> {
     Some(RequestRecord { feature: row.str("feature"), requested_at: row.str("requested_at"), note: row.opt("note") })
+}
+
+pub fn outcome(row: &Row<'_>, _: &mut Errors) -> Option<OutcomeRecord> {
+    Some(OutcomeRecord {
+        external_id: row.str("external_id"),
+        outcome: row.str("outcome"),
+        at: row.str("at"),
+        note: row.opt("note"),
+    })
 }
 
 pub fn milestone(row: &Row<'_>, _: &mut Errors) -> Option<MilestoneRecord> {

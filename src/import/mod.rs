@@ -19,9 +19,10 @@ use time::OffsetDateTime;
 
 use crate::detection;
 use crate::domain::{Contact, CustomerId, FeatureRequest, Milestone, Plan, Role, UsageDay};
-use crate::store::{DetectionCounts, ImportTx, NewCustomer, Store, Workspace};
+use crate::store::{DetectionCounts, ImportTx, NewCustomer, Outcome, Store, Workspace};
 use bundle::{
-    Bundle, ContactRecord, CustomerRecord, FeatureRecord, MemberRecord, MilestoneRecord, PlanRecord, RequestRecord,
+    Bundle, ContactRecord, CustomerRecord, FeatureRecord, MemberRecord, MilestoneRecord, OutcomeRecord, PlanRecord,
+    RequestRecord,
 };
 use validate::{Errors, Loc, Refs};
 
@@ -38,6 +39,10 @@ pub struct ImportReport {
     pub feature_requests: usize,
     pub milestones: usize,
     pub usage_rows: usize,
+    /// CRM results recorded on an opportunity.
+    pub outcomes: usize,
+    /// CRM results for customers with no opportunity to record them on (skipped).
+    pub outcomes_without_opportunity: usize,
     #[schema(value_type = Object)]
     pub detection: DetectionCounts,
 }
@@ -67,10 +72,11 @@ pub struct Staged {
     contacts: Vec<(Loc, String, ContactRecord)>,
     requests: Vec<(Loc, String, RequestRecord)>,
     milestones: Vec<(Loc, String, MilestoneRecord)>,
+    outcomes: Vec<(Loc, String, OutcomeRecord)>,
     usage_files: Vec<PathBuf>,
 }
 
-const SECTIONS: [&str; 4] = ["features", "plans", "team", "customers"];
+const SECTIONS: [&str; 5] = ["features", "plans", "team", "customers", "outcomes"];
 
 fn records<T: serde::de::DeserializeOwned>(
     e: &mut Errors,
@@ -126,6 +132,8 @@ impl Staged {
         self.plans.extend(records(e, &prefix, "plans", doc.remove("plans")));
         self.team.extend(records(e, &prefix, "team", doc.remove("team")));
         self.customers.extend(records(e, &prefix, "customers", doc.remove("customers")));
+        let outcomes: Vec<(Loc, OutcomeRecord)> = records(e, &prefix, "outcomes", doc.remove("outcomes"));
+        self.outcomes.extend(outcomes.into_iter().map(|(loc, r)| (loc, r.external_id.trim().to_string(), r)));
     }
 
     /// Drops every staged record but the usage files, which are read last.
@@ -140,6 +148,13 @@ impl Staged {
         self.plans.extend(bundle.plans.into_iter().enumerate().map(|(i, r)| (loc("plans", i), r)));
         self.team.extend(bundle.team.into_iter().enumerate().map(|(i, r)| (loc("team", i), r)));
         self.customers.extend(bundle.customers.into_iter().enumerate().map(|(i, r)| (loc("customers", i), r)));
+        self.outcomes.extend(
+            bundle
+                .outcomes
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (loc("outcomes", i), r.external_id.trim().to_string(), r)),
+        );
     }
 
     /// Adds a CSV file; its kind comes from its name. Usage files are only opened when imported.
@@ -170,6 +185,7 @@ impl Staged {
                 csv::Kind::Contacts => self.contacts.extend(csv::contact(row, e).map(|r| (loc, ext(), r))),
                 csv::Kind::FeatureRequests => self.requests.extend(csv::request(row, e).map(|r| (loc, ext(), r))),
                 csv::Kind::Milestones => self.milestones.extend(csv::milestone(row, e).map(|r| (loc, ext(), r))),
+                csv::Kind::Outcomes => self.outcomes.extend(csv::outcome(row, e).map(|r| (loc, ext(), r))),
                 csv::Kind::Usage => {}
             }
         });
@@ -201,6 +217,7 @@ struct Checked {
     contacts: HashMap<String, Vec<Contact>>,
     requests: HashMap<String, Vec<FeatureRequest>>,
     milestones: HashMap<String, Vec<Milestone>>,
+    outcomes: HashMap<String, Vec<(Outcome, OffsetDateTime, Option<String>)>>,
     usage: Vec<(String, UsageDay)>,
 }
 
@@ -330,6 +347,7 @@ fn check_csv_children(staged: &Staged, out: &mut Checked, known: &HashSet<String
     group(&staged.contacts, known, e, validate::contact, &mut out.contacts);
     group(&staged.requests, known, e, validate::request, &mut out.requests);
     group(&staged.milestones, known, e, validate::milestone, &mut out.milestones);
+    group(&staged.outcomes, known, e, validate::outcome, &mut out.outcomes);
     for (ext, contacts) in &out.contacts {
         if contacts.iter().filter(|c| c.primary).count() > 1 {
             e.add(format!("contacts of `{ext}`"), "more than one contact is marked primary");
@@ -356,6 +374,10 @@ async fn write_checked(
     let contacts = resolve(ids, c.contacts);
     let requests = resolve(ids, c.requests);
     let milestones = resolve(ids, c.milestones);
+    let outcomes: Vec<(CustomerId, Outcome, OffsetDateTime, Option<String>)> = resolve(ids, c.outcomes)
+        .into_iter()
+        .flat_map(|(id, list)| list.into_iter().map(move |(o, at, note)| (id, o, at, note)))
+        .collect();
     touched.extend(contacts.iter().map(|(id, _)| *id));
     touched.extend(requests.iter().map(|(id, _)| *id));
     touched.extend(milestones.iter().map(|(id, _)| *id));
@@ -365,6 +387,7 @@ async fn write_checked(
     let usage: Vec<(CustomerId, UsageDay)> =
         c.usage.iter().filter_map(|(ext, u)| ids.get(ext).map(|id| (*id, *u))).collect();
     tx.upsert_usage(&usage).await?;
+    let (outcomes_recorded, outcomes_without_opportunity) = tx.record_outcomes(&outcomes).await?;
     let report = ImportReport {
         features: c.features.len(),
         plans: c.plans.len(),
@@ -374,6 +397,8 @@ async fn write_checked(
         feature_requests: requests.iter().map(|(_, v)| v.len()).sum(),
         milestones: milestones.iter().map(|(_, v)| v.len()).sum(),
         usage_rows: usage.len(),
+        outcomes: outcomes_recorded,
+        outcomes_without_opportunity,
         detection: DetectionCounts::default(),
     };
     Ok((report, touched))

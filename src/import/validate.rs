@@ -263,6 +263,32 @@ pub fn milestone(e: &mut Errors, loc: &Loc, r: &MilestoneRecord) -> Option<Miles
     Some(Milestone { title: title?, achieved_at: achieved_at? })
 }
 
+/// A CRM result: its outcome, instant (a date is midnight UTC) and note.
+pub fn outcome(
+    e: &mut Errors,
+    loc: &Loc,
+    r: &super::bundle::OutcomeRecord,
+) -> Option<(crate::store::Outcome, time::OffsetDateTime, Option<String>)> {
+    let outcome = match r.outcome.parse::<crate::store::Outcome>() {
+        Ok(o) => Some(o),
+        Err(m) => {
+            e.add(loc.at("outcome"), m);
+            None
+        }
+    };
+    let raw = r.at.trim();
+    let at = match time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339) {
+        Ok(at) => Some(at),
+        Err(_) => date(e, loc, "at", raw).map(|d| d.midnight().assume_utc()),
+    };
+    let note = r.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+        e.add(loc.at("note"), "a note is at most 2,000 characters");
+        return None;
+    }
+    Some((outcome?, at?, note))
+}
+
 /// What a customer record refers to: the plans and team members known to this import.
 pub struct Refs<'a> {
     pub plans: &'a HashMap<String, Plan>,

@@ -266,6 +266,12 @@ pub trait ImportTx: Send {
     async fn replace_milestones(&mut self, rows: &[(CustomerId, Vec<Milestone>)]) -> Result<()>;
     /// Rows of the same customer and date replace what is stored.
     async fn upsert_usage(&mut self, rows: &[(CustomerId, UsageDay)]) -> Result<()>;
+    /// Records CRM results on each customer's latest opportunity (an introduced one first); returns how
+    /// many were recorded and how many customers had no opportunity.
+    async fn record_outcomes(
+        &mut self,
+        rows: &[(CustomerId, Outcome, OffsetDateTime, Option<String>)],
+    ) -> Result<(usize, usize)>;
     /// Recomputes the stored usage summaries of these customers from their usage rows.
     async fn refresh_usage_summaries(&mut self, ids: &[CustomerId]) -> Result<()>;
     /// External ids of the workspace's customers with their ids (to resolve references of CSV files).

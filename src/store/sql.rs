@@ -464,6 +464,31 @@ async fn insert_draft(
                 Ok(())
             }
 
+            async fn record_outcomes(
+                &mut self,
+                rows: &[(CustomerId, super::Outcome, OffsetDateTime, Option<String>)],
+            ) -> Result<(usize, usize)> {
+                // The customer's latest introduced opportunity, else its latest opportunity.
+                let target = "id = (SELECT o.id FROM opportunities o WHERE o.workspace_id = $3 AND o.customer_id = $4 \
+                              ORDER BY CASE WHEN o.intro_sent_at IS NULL THEN 1 ELSE 0 END, o.id DESC LIMIT 1)";
+                let (mut recorded, mut missing) = (0, 0);
+                for (customer, outcome, at, note) in rows {
+                    let done = sqlx::query(&outcome_sql(*outcome, target))
+                        .bind(*at)
+                        .bind(note.as_deref())
+                        .bind(self.ws)
+                        .bind(customer.0)
+                        .execute(&mut *self.tx)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        missing += 1;
+                    } else {
+                        recorded += 1;
+                    }
+                }
+                Ok((recorded, missing))
+            }
+
             async fn upsert_usage(&mut self, rows: &[(CustomerId, UsageDay)]) -> Result<()> {
                 for chunk in rows.chunks(USAGE_BATCH) {
                     // One statement may not touch a row twice (PostgreSQL refuses): the later row wins.

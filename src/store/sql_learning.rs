@@ -16,6 +16,24 @@ macro_rules! impl_learning {
             sql
         }
 
+        /// The UPDATE that records `outcome` ($1: when, $2: the note, $3: the workspace) on the opportunity
+        /// `target` selects (with $4). A meeting moves an open opportunity into conversation; the first
+        /// meeting counts.
+        fn outcome_sql(outcome: Outcome, target: &str) -> String {
+            let set = match outcome {
+                Outcome::MeetingBooked => {
+                    "meeting_booked_at = COALESCE(meeting_booked_at, $1), status = CASE WHEN status IN \
+                     ('identified', 'intro_sent') THEN 'conversation' ELSE status END"
+                }
+                Outcome::Won => "status = 'won', outcome_at = $1",
+                Outcome::Lost => "status = 'lost', outcome_at = $1",
+            };
+            format!(
+                "UPDATE opportunities SET {set}, outcome_note = COALESCE($2, outcome_note), updated_at = $1 \
+                 WHERE workspace_id = $3 AND {target}"
+            )
+        }
+
         #[derive(sqlx::FromRow)]
         struct OutcomeCountRow {
             approach: String,
@@ -41,25 +59,9 @@ macro_rules! impl_learning {
                 note: Option<&str>,
                 at: OffsetDateTime,
             ) -> Result<Option<OpportunityRow>> {
-                let sql = match outcome {
-                    // A meeting moves an open opportunity into conversation; the first meeting counts.
-                    Outcome::MeetingBooked => {
-                        "UPDATE opportunities SET meeting_booked_at = COALESCE(meeting_booked_at, $1), \
-                         status = CASE WHEN status IN ('identified', 'intro_sent') THEN 'conversation' ELSE status END, \
-                         outcome_note = COALESCE($2, outcome_note), updated_at = $1 \
-                         WHERE workspace_id = $3 AND id = $4"
-                    }
-                    Outcome::Won => {
-                        "UPDATE opportunities SET status = 'won', outcome_at = $1, outcome_note = COALESCE($2, outcome_note), \
-                         updated_at = $1 WHERE workspace_id = $3 AND id = $4"
-                    }
-                    Outcome::Lost => {
-                        "UPDATE opportunities SET status = 'lost', outcome_at = $1, outcome_note = COALESCE($2, outcome_note), \
-                         updated_at = $1 WHERE workspace_id = $3 AND id = $4"
-                    }
-                };
+                let sql = outcome_sql(outcome, "id = $4");
                 let mut tx = self.begin_write().await?;
-                let done = sqlx::query(sql).bind(at).bind(note).bind(ws.id).bind(id.0).execute(&mut *tx).await?;
+                let done = sqlx::query(&sql).bind(at).bind(note).bind(ws.id).bind(id.0).execute(&mut *tx).await?;
                 if done.rows_affected() == 0 {
                     tx.commit().await?;
                     return Ok(None);

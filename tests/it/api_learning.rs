@@ -201,3 +201,63 @@ async fn a_scheduled_send_is_approved_now_and_delivered_at_its_time() {
     assert_eq!(sent["status"], "sent", "{sent}");
     assert_eq!(to_jennifer(), 1);
 }
+
+#[tokio::test]
+async fn crm_results_arrive_in_bundles_and_csv_files() {
+    let app = TestApp::with_demo().await;
+    let admin = app.admin_token().await;
+    let sent = introduce_all(&app, &admin, 20, "").await;
+    let acme = app.get("/api/customers/acme", &admin).await.body["id"].as_str().unwrap().to_string();
+    let (_, acme_opportunity, _) = sent.iter().find(|(c, _, _)| *c == acme).expect("Acme's introduction");
+
+    // Problems are reported with their place, and nothing changes.
+    let bad = json!({"outcomes": [
+        {"external_id": "nobody", "outcome": "won", "at": "2026-12-01"},
+        {"external_id": "acme", "outcome": "signed", "at": "2026-12-01"},
+        {"external_id": "acme", "outcome": "won", "at": "next week"},
+    ]});
+    let r = app.post_json("/api/import", &admin, &bad).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_bundle"), "{}", r.body);
+    let places: Vec<&str> =
+        r.body["error"]["errors"].as_array().unwrap().iter().filter_map(|e| e["location"].as_str()).collect();
+    assert_eq!(places, ["outcomes[0].external_id", "outcomes[1].outcome", "outcomes[2].at"], "{}", r.body);
+    assert_eq!(app.get(&format!("/api/opportunities/{acme_opportunity}"), &admin).await.body["status"], "intro_sent");
+
+    // A won deal on Acme's introduction; Hooli has no opportunity to record a result on.
+    let good = json!({"outcomes": [
+        {"external_id": "acme", "outcome": "closed_won", "at": "2026-12-01", "note": "Enterprise, 120 seats"},
+        {"external_id": "hooli", "outcome": "lost", "at": "2026-12-02T15:00:00Z"},
+    ]});
+    let r = app.post_json("/api/import", &admin, &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.body["outcomes"].as_u64(), r.body["outcomes_without_opportunity"].as_u64()), (Some(1), Some(1)));
+    let won = app.get(&format!("/api/opportunities/{acme_opportunity}"), &admin).await.body;
+    assert_eq!((won["status"].as_str(), won["outcome_at"].as_str()), (Some("won"), Some("2026-12-01T00:00:00Z")));
+    assert_eq!(won["outcome_note"], "Enterprise, 120 seats");
+
+    // The same as a CSV file.
+    let (other, other_opportunity, _) = sent.iter().find(|(c, _, _)| *c != acme).expect("another introduction");
+    let customer = app.get(&format!("/api/customers/{other}"), &admin).await.body;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("outcomes.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "external_id,outcome,at,note\n{},meeting_booked,2026-12-03,\"Demo, Thursday\"\n",
+            customer["external_id"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let mut staged = overture::import::Staged::default();
+    let mut errors = overture::import::validate::Errors::default();
+    staged.add_csv(&file, &mut errors).expect("reads");
+    let ws = app.workspace("default").await;
+    let report = overture::import::run(app.store(), &ws, staged, errors, crate::common::NOW).await.expect("imports");
+    assert_eq!(report.outcomes, 1);
+    let met = app.get(&format!("/api/opportunities/{other_opportunity}"), &admin).await.body;
+    assert_eq!(
+        (met["status"].as_str(), met["meeting_booked_at"].as_str()),
+        (Some("conversation"), Some("2026-12-03T00:00:00Z"))
+    );
+    assert_eq!(met["outcome_note"], "Demo, Thursday");
+}
