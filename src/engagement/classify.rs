@@ -63,6 +63,9 @@ pub struct Classification {
     pub phrase: Option<String>,
     /// The return date an out-of-office reply gave.
     pub ooo_until: Option<Date>,
+    /// The words saying a meeting is booked ("I booked a slot", "see you Tuesday", an accepted invite),
+    /// in a positive reply only.
+    pub meeting: Option<String>,
 }
 
 /// Headers that mark machine-sent mail (RFC 3834 and the common vendor ones).
@@ -313,12 +316,19 @@ pub fn classify(text: &str, subject: &str, headers: &AutoHeaders, received: Date
             wants_to_optimize: false,
             phrase: ooo,
             ooo_until: return_date(&both, received),
+            meeting: None,
         };
     }
     let auto = first_match(&AUTO_REPLY, &both);
     if auto.is_some() || headers.automatic() {
         let phrase = auto.or_else(|| Some("Auto-Submitted header".to_string()));
-        return Classification { label: Label::AutoReply, wants_to_optimize: false, phrase, ooo_until: None };
+        return Classification {
+            label: Label::AutoReply,
+            wants_to_optimize: false,
+            phrase,
+            ooo_until: None,
+            meeting: None,
+        };
     }
     let optimize = first_match(&OPTIMIZE, text);
     let negative = first_match(&NEGATIVE, text);
@@ -342,8 +352,28 @@ pub fn classify(text: &str, subject: &str, headers: &AutoHeaders, received: Date
             },
         },
     };
-    Classification { label, wants_to_optimize: optimize.is_some(), phrase, ooo_until: None }
+    let meeting = if label == Label::Positive {
+        first_match(&MEETING, text).or_else(|| first_match(&ACCEPTED_INVITE, subject))
+    } else {
+        None
+    };
+    Classification { label, wants_to_optimize: optimize.is_some(), phrase, ooo_until: None, meeting }
 }
+
+/// A meeting that is booked, not just wished for.
+static MEETING: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    rules(&[
+        r"\b(?:i(?:'ve| have)? |just |we(?:'ve| have)? )?(?:booked|grabbed|picked|scheduled|reserved) (?:a |some |the )?(?:time|slot|call|meeting|demo)\b",
+        r"\bsent (?:you )?(?:a |an )?(?:calendar )?invite\b",
+        r"\bsee you (?:on |next |this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day\b",
+        r"\bsee you (?:tomorrow|next week|then)\b",
+        r"\b(?:confirmed|booked|locked in) for (?:mon|tues|wednes|thurs|fri)day\b",
+        r"\blooking forward to (?:our|the) (?:call|meeting|chat|demo) on\b",
+    ])
+});
+
+/// The subject of a calendar acceptance.
+static ACCEPTED_INVITE: LazyLock<Vec<Rule>> = LazyLock::new(|| rules(&[r"^(?:accepted|angenommen|accepté)\s*:"]));
 
 static ISO_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{4})-(\d{2})-(\d{2})\b"));
 static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(\d{1,2})([./])(\d{1,2})(?:[./](\d{2,4}))?\b"));
@@ -423,6 +453,25 @@ pub fn return_date(text: &str, received: Date) -> Option<Date> {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn a_booked_meeting_is_told_from_a_wished_for_one() {
+        let at = |text: &str, subject: &str| classify(text, subject, &AutoHeaders::default(), date!(2026 - 11 - 26));
+        for (text, subject, words) in [
+            ("Great, I booked a slot for Tuesday.", "Re: your licences", "I booked a slot"),
+            ("Sounds good, see you Thursday!", "Re: x", "see you Thursday"),
+            ("Let's talk. I've sent you an invite.", "Re: x", "sent you an invite"),
+            ("Sounds great, looking forward to it.", "Accepted: Overture / Acme", "Accepted:"),
+        ] {
+            let c = at(text, subject);
+            assert_eq!(c.label, Label::Positive, "{text}");
+            assert_eq!(c.meeting.as_deref(), Some(words), "{text}");
+        }
+        for text in ["Let's find a time next week.", "Sounds good, send me some slots?", "Not now, see you next year."]
+        {
+            assert_eq!(at(text, "Re: x").meeting, None, "{text}: not booked yet, or not positive");
+        }
+    }
 
     #[test]
     fn quoted_history_and_signatures_are_removed() {

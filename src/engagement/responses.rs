@@ -13,7 +13,7 @@ use crate::compose::Composer;
 use crate::delivery::new_message_id;
 use crate::delivery::worker::{Notice, AE_HANDOFF, WEBHOOK};
 use crate::domain::{Draft, DraftContent, DraftId, DraftKind, Mailbox, NewDraft, OpportunityId};
-use crate::store::{NewInbound, NewJob, OpportunityRow, ResponseUpdate, Store, Workspace};
+use crate::store::{NewInbound, NewJob, OpportunityRow, Outcome, ResponseUpdate, Store, Workspace};
 
 /// A declined customer is not suggested again for this long.
 pub const SUPPRESSION_DAYS: i64 = 90;
@@ -183,6 +183,15 @@ impl Responses {
             if let Some(opp) = draft.opportunity_id {
                 let reply = Reply { id, text: &parsed.reply_text, from: &parsed.from_email };
                 response = self.record(ws, opp, classification.label, None, None, Some(reply), true).await?;
+                // A reply that says the meeting is booked climbs the outcome ladder, first reply or not.
+                if classification.meeting.is_some() {
+                    let note = classification.meeting.as_deref().map(|m| format!("From a reply: “{m}”"));
+                    if let Some(row) =
+                        self.store.record_outcome(ws, opp, Outcome::MeetingBooked, note.as_deref(), now).await?
+                    {
+                        response = Some(row);
+                    }
+                }
             }
         }
         Ok(Ok(Ingested::Stored {

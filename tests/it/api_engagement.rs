@@ -496,3 +496,28 @@ async fn replies_are_polled_from_a_real_imap_mailbox_once_each() {
     let err = poller.poll(&responses).await.unwrap_err();
     assert!(format!("{err:#}").contains("logging in"), "{err:#}");
 }
+
+#[tokio::test]
+async fn a_reply_that_books_the_meeting_records_it() {
+    let Sent { server: _server, app, tracker: _tracker, token, draft } = sent_intro().await;
+    let message_id = draft["message_id"].as_str().unwrap();
+    let opportunity = draft["opportunity_id"].as_str().unwrap();
+    let first = app
+        .inbound(&reply(message_id, "m1@acme.example", "Sounds interesting, let's find a time."), INBOUND_SECRET)
+        .await;
+    assert_eq!(first.body["label"], "positive", "{}", first.body);
+    let opp = app.get(&format!("/api/opportunities/{opportunity}"), &token).await.body;
+    assert!(opp["meeting_booked_at"].is_null(), "wishing for a meeting is not booking one");
+    // A second reply, after the response was recorded, still climbs the ladder.
+    let second = app
+        .inbound(&reply(message_id, "m2@acme.example", "Booked a slot for Tuesday, see you then!"), INBOUND_SECRET)
+        .await;
+    assert_eq!(second.body["label"], "positive", "{}", second.body);
+    let opp = app.get(&format!("/api/opportunities/{opportunity}"), &token).await.body;
+    assert!(opp["meeting_booked_at"].is_string(), "{opp}");
+    assert_eq!(opp["status"], "conversation");
+    assert_eq!(opp["outcome_note"], "From a reply: “Booked a slot”");
+    let insights = app.get("/api/insights/approaches", &token).await.body;
+    let meetings: u64 = insights["approaches"].as_array().unwrap().iter().filter_map(|a| a["meetings"].as_u64()).sum();
+    assert_eq!(meetings, 1);
+}
