@@ -12,7 +12,10 @@ use super::intent::{parse, Intent};
 use super::matching::{self, Candidate, Matched};
 use crate::compose::{ComposeError, Composer};
 use crate::context::{ExpansionContext, Person};
-use crate::domain::{Approach, Customer, Draft, DraftId, DraftStatus, Mailbox, Role, Tone};
+use crate::domain::{
+    group_thousands, lowercase_first, Approach, Customer, Draft, DraftId, DraftStatus, Mailbox, OpportunityKind, Role,
+    Tone,
+};
 use crate::lifecycle::{self, DraftPatch, LifecycleError, SendRequest};
 use crate::services::{self, CatalogCache, DraftError, DraftRequest, Lookup};
 use crate::store::{
@@ -433,16 +436,23 @@ async fn context_answer(
     let customer_id = record.customer.id;
     let ctx = services::context_of(deps.store, &catalog, ws, record, deps.now).await?;
     let state = ChatState { customer_id: Some(customer_id), draft_id: None };
+    let name = &ctx.customer.name;
     let text = match &ctx.opportunity {
-        Some(o) => format!(
-            "{}: {} on {}, {}. Say “Introduce upsell to {}” to draft the introduction.",
-            ctx.customer.name,
-            o.rationale.trim_end_matches('.'),
-            ctx.customer.plan.name,
-            ctx.recommendation.approach.label().to_lowercase() + " approach recommended",
-            ctx.customer.name
-        ),
-        None => format!("{}: no expansion opportunity right now. Here is what I know.", ctx.customer.name),
+        Some(o) => {
+            let path = match o.kind {
+                OpportunityKind::PlanUpgrade => format!("an upgrade to {}", o.target_plan.name),
+                OpportunityKind::SeatExpansion => format!("{} more seats on {}", o.seats, o.target_plan.name),
+            };
+            format!(
+                "{name} is on {}. The opportunity: {path}, worth ${} a year ({}). I recommend the {} approach. \
+                 Say “Introduce upsell to {name}” to draft the introduction.",
+                ctx.customer.plan.name,
+                group_thousands(o.annual_value),
+                lowercase_first(o.rationale.trim_end_matches('.')),
+                ctx.recommendation.approach.label().to_lowercase(),
+            )
+        }
+        None => format!("{name} has no expansion opportunity right now. Here is what I know."),
     };
     Ok(Answer::say(text, state).with(context_card(&ctx)).with(recommendation_card(&ctx, None)))
 }
@@ -685,7 +695,11 @@ async fn what_happened(deps: &Deps<'_>, who: &Principal, typed: &str, state: Cha
     };
     let events = deps.store.timeline(ws, opportunity.id).await?;
     let text = match (&opportunity.intro_sent_at, &opportunity.intro_response) {
-        (None, _) => format!("{}: an opportunity ({}), no introduction sent yet.", customer.name, opportunity.status),
+        (None, _) => format!(
+            "{} has an open opportunity ({}); no introduction has been sent yet.",
+            customer.name,
+            opportunity.status.replace('_', " ")
+        ),
         (Some(at), None) => format!(
             "{}: introduction sent {} ({} approach); no reply yet.",
             customer.name,

@@ -37,6 +37,12 @@ pub fn round_unit(x: f64) -> f64 {
 }
 
 /// Formats a whole number with thousands separators: `1000000` → `1,000,000`.
+/// The text with its first letter in lower case ("Enterprise is…" inside a sentence).
+pub fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
+}
+
 pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);

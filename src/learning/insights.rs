@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::estimate::{Counts, Evidence, Posterior, Rate, Segment, MIN_EVIDENCE};
-use crate::domain::Approach;
+use crate::domain::{lowercase_first, Approach};
 
 /// The mass of the credible intervals reported.
 pub const INTERVAL: f64 = 0.9;
@@ -214,14 +214,6 @@ pub fn approaches(evidence: &Evidence, maturity_days: i64) -> ApproachInsights {
         by_signal,
         segments,
         summary,
-    }
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -289,6 +289,19 @@ async fn names_are_matched_forgivingly_and_ambiguity_or_strangers_get_a_question
     let (text, types, _) = answer(chat(&app, &token, "what is the meaning of life").await);
     assert!(text.starts_with("I didn't understand"), "{text}");
     assert_eq!(types, ["help"]);
+    let (text, _, _) = answer(chat(&app, &token, "Show expansion context for Acme Corp").await);
+    assert!(
+        text.starts_with(
+            "Acme Corp is on Professional. The opportunity: an upgrade to Enterprise, worth $48,000 a year"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "I recommend the problem-solving approach. Say “Introduce upsell to Acme Corp” to draft the introduction."
+        ),
+        "{text}"
+    );
     let (_, types, _) = answer(chat(&app, &token, "Initech").await);
     assert_eq!(types, ["context", "recommendation"], "a bare customer name shows its context");
 }
@@ -335,7 +348,7 @@ async fn approach_tone_who_is_ready_and_what_happened() {
 
     let (text, types, cards) = answer(chat(&app, &token, "What happened with Acme Corp?").await);
     assert_eq!(types, ["timeline"]);
-    assert!(text.contains("no introduction sent yet"), "{text}");
+    assert!(text.contains("no introduction has been sent yet"), "{text}");
     let events: Vec<&str> =
         card(&cards, "timeline")["events"].as_array().unwrap().iter().filter_map(|e| e["event"].as_str()).collect();
     assert!(events.contains(&"drafted") && events.contains(&"edited"), "{events:?}");
