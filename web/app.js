@@ -399,9 +399,36 @@
         },
       },
     }, "Send");
+    // Later: approve now, deliver at a time the CSM picks (in their own time zone).
+    const when = h("input", { type: "datetime-local", id: `deliver-at-${draft.id}-${draftCards.length}` });
+    const schedule = h("button", {
+      type: "button", className: "secondary",
+      on: {
+        click: async () => {
+          const at = when.value ? new Date(when.value) : null;
+          if (!at || Number.isNaN(at.getTime()) || at <= new Date()) {
+            status.textContent = "Pick a time in the future to deliver it at.";
+            when.focus();
+            return;
+          }
+          if (reviewed && !reviewed.checked) {
+            status.textContent = "Tick “I have reviewed the checks” first: the checks found something to look at.";
+            reviewed.focus();
+            return;
+          }
+          schedule.disabled = true;
+          await say("Send", { draft_id: draft.id, revision: draft.revision, acknowledge_warnings: !!(reviewed && reviewed.checked), send_at: at.toISOString() });
+          const fresh = await api("GET", `/api/drafts/${draft.id}`).catch(() => null);
+          if (fresh) updateDraft(fresh);
+          schedule.disabled = false;
+        },
+      },
+    }, "Schedule");
     el.append(
       h("p", { className: "hint" }, `Send delivers it to ${draft.to.map(mailbox).join(", ") || "nobody"}${draft.cc.length ? ", Cc " + draft.cc.map(mailbox).join(", ") : ""}.`),
       h("div", { className: "actions" }, editButton, ccButton, aeNote, sendButton),
+      h("details", { className: "later" }, h("summary", {}, "Later…"),
+        h("div", { className: "actions" }, h("label", { for: when.id }, "Deliver at"), when, schedule)),
       status);
   }
 

@@ -48,6 +48,8 @@ pub struct Turn {
     /// The revision the CSM saw when pressing Send.
     pub revision: Option<i64>,
     pub acknowledge_warnings: bool,
+    /// With Send: deliver at this later instant.
+    pub send_at: Option<OffsetDateTime>,
 }
 
 /// The stored lines of the turn (the CSM's, then the answer) and whether a send was queued.
@@ -607,8 +609,12 @@ async fn send(deps: &Deps<'_>, who: &Principal, turn: &Turn, state: ChatState, a
     let Some(id) = target(turn, state) else { return Ok(Answer::say(NO_DRAFT, state)) };
     let ws = &who.workspace;
     let catalog = deps.catalogs.get(deps.store, ws).await?;
-    let request =
-        SendRequest { acknowledge_warnings: anyway, revision: turn.revision, idempotency_key: None, send_at: None };
+    let request = SendRequest {
+        acknowledge_warnings: anyway,
+        revision: turn.revision,
+        idempotency_key: None,
+        send_at: turn.send_at,
+    };
     let run_at = OffsetDateTime::now_utc();
     match lifecycle::approve(deps.store, &catalog, ws, &who.member, id, request, deps.now, run_at).await {
         Ok((draft, queued)) => {
@@ -619,9 +625,17 @@ async fn send(deps: &Deps<'_>, who: &Principal, turn: &Turn, state: ChatState, a
             let text = match (queued, draft.status) {
                 (_, DraftStatus::Sent) => format!("This introduction was already sent to {name}."),
                 (false, _) => format!("This introduction to {name} is already on its way."),
-                (true, _) => {
-                    format!("Approved. Your introduction to {name} is on its way: to {}{cc}.", mailboxes(&draft.to))
-                }
+                (true, _) => match draft.send_at {
+                    Some(at) => format!(
+                        "Approved. Your introduction to {name} is scheduled for {} UTC: to {}{cc}.",
+                        at.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]"))
+                            .unwrap_or_default(),
+                        mailboxes(&draft.to)
+                    ),
+                    None => {
+                        format!("Approved. Your introduction to {name} is on its way: to {}{cc}.", mailboxes(&draft.to))
+                    }
+                },
             };
             let card = json!({"type": "sending", "draft_id": draft.id.to_string(), "customer": {"id": draft.customer_id, "name": name}});
             Ok(Answer { text, cards: vec![card], state, queued })

@@ -28,6 +28,10 @@ pub struct ChatBody {
     /// Send even though the checks found something (the CSM has read them).
     #[serde(default)]
     acknowledge_warnings: bool,
+    /// With "Send": approve now, deliver at this instant (RFC 3339, within 90 days).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    send_at: Option<time::OffsetDateTime>,
 }
 
 /// Lines of the conversation, oldest first. Cards: `context`, `recommendation`, `draft`, `sending`,
@@ -69,8 +73,13 @@ pub async fn post(State(state): State<AppState>, auth: Auth, body: Bytes) -> Api
         .as_deref()
         .map(|id| id.parse::<DraftId>().map_err(|_| ApiError::not_found(&format!("Draft `{id}`"))))
         .transpose()?;
-    let turn =
-        Turn { message: body.message, draft, revision: body.revision, acknowledge_warnings: body.acknowledge_warnings };
+    let turn = Turn {
+        message: body.message,
+        draft,
+        revision: body.revision,
+        acknowledge_warnings: body.acknowledge_warnings,
+        send_at: body.send_at,
+    };
     let outcome = chat::converse(&deps(&state), &auth.0, turn).await?;
     if outcome.queued {
         state.outbox.notify_one();

@@ -129,6 +129,34 @@ test("the checks mark ungrounded figures and pushy phrases in place, and Send as
   await context.close();
 });
 
+test("a draft can be scheduled: approved now, delivered at the time picked", async () => {
+  const { context, page } = await signIn(browser, demo);
+  const answer = await ask(page, "Introduce upsell to Umbrella Health");
+  const draft = answer.getByRole("region", { name: "Draft for Umbrella Health" });
+  await draft.getByText("Later…").click();
+  await draft.getByRole("button", { name: "Schedule" }).click();
+  await draft.getByRole("status").filter({ hasText: "Pick a time in the future" }).waitFor();
+  const tomorrow = await page.evaluate(() => {
+    const d = new Date(Date.now() + 24 * 3600 * 1000);
+    d.setSeconds(0, 0);
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  });
+  await draft.getByLabel("Deliver at").fill(tomorrow);
+  const reviewed = draft.getByLabel("I have reviewed the checks");
+  if (await reviewed.count()) await reviewed.check();
+  await draft.getByRole("button", { name: "Schedule" }).click();
+  await page.getByText(/Approved\. Your introduction to Umbrella Health is scheduled for \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/).waitFor();
+  await page.getByRole("status").filter({ hasText: /^Scheduled: goes out to Umbrella Health on / }).first().waitFor();
+  const history = await demo.api("GET", "/api/chat");
+  const sending = history.body.messages.at(-1).cards.find((c) => c.type === "sending");
+  assert.equal(sending.draft.status, "queued");
+  const hours = (new Date(sending.draft.send_at) - Date.now()) / 3600000;
+  assert.ok(hours > 23 && hours < 24.1, `send_at ${sending.draft.send_at}`);
+  assert.equal(demo.messages().filter((m) => /^To: .*umbrella/mi.test(m)).length, 0, "nothing delivered before its time");
+  await context.close();
+});
+
 test("who is ready, then the pipeline: charts, sorting, filtering, and a click opens the chat", async () => {
   const { context, page } = await signIn(browser, demo);
   const ready = await ask(page, "Who is ready for expansion?");
@@ -206,7 +234,7 @@ test("keyboard only: the message box has focus, Enter sends, Tab reaches the dra
   await page.keyboard.press("Enter");
   await page.getByRole("region", { name: "Draft for Umbrella Health" }).waitFor();
   const reached = new Set();
-  await page.getByRole("region", { name: "Draft for Umbrella Health" }).locator("summary").focus();
+  await page.getByRole("region", { name: "Draft for Umbrella Health" }).locator("summary").first().focus();
   for (let i = 0; i < 8; i++) {
     await page.keyboard.press("Tab");
     reached.add(await page.evaluate(() => document.activeElement.textContent.trim()));
