@@ -243,7 +243,7 @@ async fn answer(deps: &Deps<'_>, who: &Principal, turn: &Turn, state: ChatState)
                 if let Lookup::Found(record) =
                     services::find_customer_record(deps.store, &who.workspace, message).await?
                 {
-                    return context_answer(deps, who, record, state).await;
+                    return context_answer(deps, who, record).await;
                 }
             }
             Ok(Answer::say(
@@ -427,12 +427,8 @@ fn may_compose(who: &Principal, state: ChatState) -> Option<Answer> {
     })
 }
 
-async fn context_answer(
-    deps: &Deps<'_>,
-    who: &Principal,
-    record: CustomerRecord,
-    _state: ChatState,
-) -> anyhow::Result<Answer> {
+/// The customer's context and recommendation; the conversation turns to this customer.
+async fn context_answer(deps: &Deps<'_>, who: &Principal, record: CustomerRecord) -> anyhow::Result<Answer> {
     let ws = &who.workspace;
     let catalog = deps.catalogs.get(deps.store, ws).await?;
     let customer_id = record.customer.id;
@@ -462,7 +458,7 @@ async fn context_answer(
 async fn show_context(deps: &Deps<'_>, who: &Principal, typed: &str, state: ChatState) -> anyhow::Result<Answer> {
     match resolve(deps, &who.workspace, typed, state, |k| format!("Show expansion context for {k}")).await? {
         Resolved::Ask(a) => Ok(a),
-        Resolved::Record(record) => context_answer(deps, who, *record, state).await,
+        Resolved::Record(record) => context_answer(deps, who, *record).await,
     }
 }
 
