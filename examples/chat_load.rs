@@ -59,12 +59,10 @@ async fn main() -> anyhow::Result<()> {
 
     let port = 18794;
     let outbox = format!("file:{}", std::env::temp_dir().join("overture-chat-load-outbox").display());
-    let mut server = support::serve(binary, db, port, &[("OVERTURE_MAIL", outbox)]);
+    let server = support::serve(binary, db, port, &[("OVERTURE_MAIL", outbox)]);
     let base = format!("http://127.0.0.1:{port}");
     let result = run(&base, &token, requests).await;
-    // Killing fails only if it has already exited; wait either way.
-    let _ = server.kill();
-    server.wait()?;
+    support::stop(server)?;
     result
 }
 

@@ -74,12 +74,10 @@ async fn main() -> anyhow::Result<()> {
     println!("made {n} introduced customers in {:.1} s", started.elapsed().as_secs_f64());
 
     let port = 18795;
-    let mut server = support::serve(binary, db, port, &[]);
+    let server = support::serve(binary, db, port, &[]);
     let base = format!("http://127.0.0.1:{port}");
     let result = run(&base, &token, requests).await;
-    // Killing fails only if it has already exited; wait either way.
-    let _ = server.kill();
-    server.wait()?;
+    support::stop(server)?;
     result
 }
 

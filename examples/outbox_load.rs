@@ -81,18 +81,17 @@ async fn main() -> anyhow::Result<()> {
     let port = 18791;
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
-    let mut server = serve(binary, db, smtp, port, 0);
+    let server = serve(binary, db, smtp, port, 0);
     wait_healthy(&http, &base).await;
     // Half the drafts as fast as 32 clients can go, the other half at a fixed rate.
     let half = ids.split_off(n / 2);
     approve_all(&http, &base, &token, ids, None).await;
     approve_all(&http, &base, &token, half, Some(RATE)).await;
-    let _ = server.kill();
-    let _ = server.wait();
+    support::stop(server)?;
 
     // 2. Delivery: a server with the outbox worker drains the approvals to the SMTP server.
     let started = Instant::now();
-    let mut server = serve(binary, db, smtp, port, 32);
+    let server = serve(binary, db, smtp, port, 32);
     let drained = async {
         loop {
             let counts = store.job_counts().await?;
@@ -105,8 +104,7 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     .await;
-    let _ = server.kill();
-    let _ = server.wait();
+    support::stop(server)?;
     drained?;
     let elapsed = started.elapsed();
     println!(

@@ -14,6 +14,8 @@ use time::macros::datetime;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+// Shared by the load scripts; this one stops its server gracefully (SIGTERM flushes the spool).
+#[allow(dead_code)]
 mod support;
 use support::wait_healthy;
 

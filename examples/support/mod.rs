@@ -48,6 +48,13 @@ pub fn serve(binary: &str, db: &str, port: u16, env: &[(&str, String)]) -> std::
     command.spawn().expect("the overture binary")
 }
 
+/// Stops a server started by [`serve`] (killing fails only if it has already exited; wait either way).
+pub fn stop(mut server: std::process::Child) -> anyhow::Result<()> {
+    let _ = server.kill();
+    server.wait()?;
+    Ok(())
+}
+
 pub async fn wait_healthy(http: &reqwest::Client, base: &str) {
     for _ in 0..200 {
         if http.get(format!("{base}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {

@@ -195,35 +195,15 @@ async fn answer(deps: &Deps<'_>, who: &Principal, turn: &Turn, state: ChatState)
         Intent::WhatHappened { customer } => what_happened(deps, who, &customer, state).await,
         Intent::WhoIsReady => who_is_ready(deps, who, state).await,
         Intent::UseApproach(approach) => {
-            let patch = DraftPatch { approach: Some(approach), ..DraftPatch::default() };
             let done = format!("Rewritten with the {} approach.", approach.label().to_lowercase());
-            recompose(
-                deps,
-                who,
-                turn,
-                state,
-                patch,
-                done,
-                DraftRequest { approach: Some(approach), ..Default::default() },
-            )
-            .await
+            recompose(deps, who, turn, state, (Some(approach), None), done).await
         }
         Intent::UseTone(tone) => {
-            let patch = DraftPatch { tone: Some(tone), ..DraftPatch::default() };
             let done = match tone {
                 Tone::Direct => "Made it more direct.",
                 Tone::Soft => "Made it softer.",
             };
-            recompose(
-                deps,
-                who,
-                turn,
-                state,
-                patch,
-                done.into(),
-                DraftRequest { tone: Some(tone), ..Default::default() },
-            )
-            .await
+            recompose(deps, who, turn, state, (None, Some(tone)), done.into()).await
         }
         Intent::CcAe(on) => cc_ae(deps, who, turn, state, on).await,
         Intent::Send => {
@@ -532,29 +512,30 @@ async fn customer_of(deps: &Deps<'_>, ws: &Workspace, draft: &Draft) -> anyhow::
     deps.store.customer(ws, draft.customer_id).await
 }
 
+/// Rewrites the conversation's draft with another approach or tone; with a customer but no draft yet,
+/// composes one that way.
 async fn recompose(
     deps: &Deps<'_>,
     who: &Principal,
     turn: &Turn,
     state: ChatState,
-    patch: DraftPatch,
+    (approach, tone): (Option<Approach>, Option<Tone>),
     done: String,
-    fresh: DraftRequest,
 ) -> anyhow::Result<Answer> {
     let ws = &who.workspace;
     let Some(id) = target(turn, state) else {
-        // A customer but no draft yet: compose one the way asked.
         if let Some(customer) = state.customer_id {
             if let Some(refusal) = may_compose(who, state) {
                 return Ok(refusal);
             }
             if let Some(record) = deps.store.customer_record(ws, customer).await? {
-                return compose_for(deps, who, record, fresh).await;
+                return compose_for(deps, who, record, DraftRequest { approach, tone, ..DraftRequest::default() })
+                    .await;
             }
         }
         return Ok(Answer::say(NO_DRAFT, state));
     };
-    edit(deps, who, state, id, patch, done).await
+    edit(deps, who, state, id, DraftPatch { approach, tone, ..DraftPatch::default() }, done).await
 }
 
 async fn edit(
