@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::auth::Auth;
 use super::drafts::parse_json;
 use super::error::{ApiError, ApiResult, ErrorBody};
-use super::opportunities::opportunity_for;
+use super::opportunities::{note, opportunity_for};
 use super::AppState;
 use crate::learning::insights::{self, ApproachInsights};
 use crate::services::{load_evidence, MATURITY_DAYS};
@@ -45,10 +45,7 @@ pub async fn record_outcome(
 ) -> ApiResult<Json<OpportunityRow>> {
     let body: OutcomeBody = parse_json(&body)?;
     let outcome: Outcome = body.outcome.parse().map_err(|m| ApiError::unprocessable("invalid_outcome", m))?;
-    let note = body.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(ApiError::unprocessable("invalid_body", "A note is at most 2,000 characters"));
-    }
+    let note = note(body.note)?;
     let (opp, may_act) = opportunity_for(&state, &auth, &id).await?;
     let ws = &auth.0.workspace;
     let is_ae = state

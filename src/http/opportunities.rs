@@ -50,6 +50,15 @@ pub async fn list(
     Ok(Json(OpportunityList { opportunities }))
 }
 
+/// A CSM's note on an opportunity: trimmed, empty as none, at most 2,000 characters (422 `invalid_body`).
+pub(super) fn note(note: Option<String>) -> ApiResult<Option<String>> {
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+        return Err(ApiError::unprocessable("invalid_body", "A note is at most 2,000 characters"));
+    }
+    Ok(note)
+}
+
 fn opportunity_id(id: &str) -> ApiResult<OpportunityId> {
     id.parse().map_err(|_| ApiError::not_found(&format!("Opportunity `{id}`")))
 }
@@ -106,10 +115,7 @@ pub async fn record_response(
             format!("`{}` is not a response: use positive, neutral or negative", body.response),
         )
     })?;
-    let note = body.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(ApiError::unprocessable("invalid_body", "A note is at most 2,000 characters"));
-    }
+    let note = note(body.note)?;
     let (opp, may_act) = opportunity_for(&state, &auth, &id).await?;
     if !may_act {
         return Err(ApiError::forbidden("Only an admin or the customer's CSM may record its response"));

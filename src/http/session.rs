@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
-use super::auth::{hash_token, random_hex, Auth, WebSession, SESSION_COOKIE};
+use super::auth::{hash_token, random_hex, Auth, SESSION_COOKIE};
 use super::drafts::parse_json;
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::AppState;
@@ -41,14 +41,15 @@ pub struct SessionView {
 }
 
 impl SessionView {
-    fn of(principal: &Principal, session: Option<&WebSession>) -> Self {
+    /// Who `principal` is; `session` (its CSRF token and expiry) when the caller has the cookie.
+    fn of(principal: &Principal, session: Option<(&str, OffsetDateTime)>) -> Self {
         SessionView {
             name: principal.member.name.clone(),
             email: principal.member.email.clone(),
             role: principal.member.role.to_string(),
             workspace: principal.workspace.name.clone(),
-            csrf_token: session.map(|s| s.csrf_token.clone()),
-            expires_at: session.map(|s| s.expires_at),
+            csrf_token: session.map(|(csrf, _)| csrf.to_string()),
+            expires_at: session.map(|(_, at)| at),
         }
     }
 }
@@ -138,18 +139,16 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: By
         tracing::warn!(error = ?e, "could not purge expired sessions");
     }
     let cookie = session_cookie(value, lifetime, state.secure_cookies);
-    let web = WebSession {
-        hash: String::new(),
-        csrf_token: session.csrf_token.clone(),
-        expires_at: session.expires_at,
-        principal: session.principal.clone(),
-    };
     if form {
         let mut response = see_other("/");
         response.headers_mut().insert(header::SET_COOKIE, cookie);
         return Ok(response);
     }
-    let mut response = (StatusCode::CREATED, Json(SessionView::of(&session.principal, Some(&web)))).into_response();
+    let mut response = (
+        StatusCode::CREATED,
+        Json(SessionView::of(&session.principal, Some((&session.csrf_token, session.expires_at)))),
+    )
+        .into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie);
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
@@ -158,7 +157,8 @@ pub async fn sign_in(State(state): State<AppState>, headers: HeaderMap, body: By
 #[utoipa::path(get, path = "/api/session", tag = "session", operation_id = "current_session", security(("bearer" = [])),
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody)))]
 pub async fn current(auth: Auth) -> Response {
-    let mut response = Json(SessionView::of(&auth.0, auth.1.as_ref())).into_response();
+    let mut response =
+        Json(SessionView::of(&auth.0, auth.1.as_ref().map(|s| (s.csrf_token.as_str(), s.expires_at)))).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

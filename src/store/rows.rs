@@ -62,6 +62,20 @@ pub(super) struct PrincipalRow {
     pub member: MemberRow,
 }
 
+impl PrincipalRow {
+    pub fn into_principal(self) -> Result<super::Principal> {
+        Ok(super::Principal {
+            workspace: Workspace {
+                id: self.workspace_id,
+                name: self.workspace_name,
+                ae_value_threshold: self.ae_value_threshold,
+                catalog_version: self.catalog_version,
+            },
+            member: self.member.into_member()?,
+        })
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(super) struct FeatureRow {
     pub key: String,

@@ -640,16 +640,7 @@ async fn insert_draft(
                 .bind(token_hash)
                 .fetch_optional(self.reader())
                 .await?;
-                let Some(row) = row else { return Ok(None) };
-                Ok(Some(Principal {
-                    workspace: Workspace {
-                        id: row.workspace_id,
-                        name: row.workspace_name,
-                        ae_value_threshold: row.ae_value_threshold,
-                        catalog_version: row.catalog_version,
-                    },
-                    member: row.member.into_member()?,
-                }))
+                row.map(PrincipalRow::into_principal).transpose()
             }
 
             async fn plans(&self, ws: &Workspace) -> Result<Vec<Plan>> {

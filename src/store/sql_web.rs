@@ -15,17 +15,8 @@ macro_rules! impl_web {
 
         impl SessionRow {
             fn into_session(self) -> Result<Session> {
-                let row = self.principal;
                 Ok(Session {
-                    principal: Principal {
-                        workspace: Workspace {
-                            id: row.workspace_id,
-                            name: row.workspace_name,
-                            ae_value_threshold: row.ae_value_threshold,
-                            catalog_version: row.catalog_version,
-                        },
-                        member: row.member.into_member()?,
-                    },
+                    principal: self.principal.into_principal()?,
                     csrf_token: self.csrf_token,
                     expires_at: self.expires_at,
                 })

@@ -62,6 +62,8 @@ async fn outcomes_climb_the_ladder_and_only_the_right_people_record_them() {
 
     let r = app.post_json(&path, &admin, &json!({"outcome": "signed"})).await;
     assert_eq!((r.status, r.error_code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_outcome"));
+    let r = app.post_json(&path, &admin, &json!({"outcome": "won", "note": "x".repeat(2001)})).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"));
     let viewer = app.token("default", "tom@vendor.example").await;
     let r = app.post_json(&path, &viewer, &json!({"outcome": "won"})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
