@@ -8,7 +8,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 
 use overture::compose::recommend;
-use overture::domain::{AeInvolvement, Approach, Detection, Signal, SignalKind};
+use overture::domain::{AeInvolvement, Approach, BuyingStyle, Detection, Signal, SignalKind};
 use overture::learning::{self, insights, Counts, Evidence, Segment};
 
 const PLANS: [&str; 3] = ["starter", "professional", "enterprise"];
@@ -41,6 +41,7 @@ fn evidence(n: usize) -> Evidence {
             decided: u32::from(decided),
         };
         e.add(segment, approach, &counts);
+        e.add_style(BuyingStyle::ALL[rng.random_range(0..5)], approach, &counts);
     }
     e
 }
@@ -72,14 +73,14 @@ fn bench(c: &mut Criterion) {
     c.bench_function("recommend + learning (Thompson sampling), 100k introductions of evidence", |b| {
         b.iter(|| {
             let mut rec = recommend(black_box(&detection), Some(87));
-            learning::apply(&mut rec, &detection, &segment, &evidence, true, &mut rng);
+            learning::apply(&mut rec, &detection, &segment, BuyingStyle::Analytical, &evidence, true, &mut rng);
             rec
         })
     });
     c.bench_function("recommend + learning (best estimate)", |b| {
         b.iter(|| {
             let mut rec = recommend(black_box(&detection), Some(87));
-            learning::apply(&mut rec, &detection, &segment, &evidence, false, &mut rng);
+            learning::apply(&mut rec, &detection, &segment, BuyingStyle::Analytical, &evidence, false, &mut rng);
             rec
         })
     });

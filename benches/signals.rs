@@ -64,6 +64,7 @@ fn bench(c: &mut Criterion) {
         industry: Some("Manufacturing".into()),
         csm_email: Some("sarah@vendor.example".into()),
         ae_email: Some("mike@vendor.example".into()),
+        time_zone: Some("America/New_York".into()),
     };
     let plans = plans();
     let requests = vec![
@@ -77,7 +78,7 @@ fn bench(c: &mut Criterion) {
         title: None,
         role: None,
         primary: true,
-        tracking_opt_out: false,
+        ..Contact::default()
     }];
 
     c.bench_function("usage_summary_90_days", |b| b.iter(|| UsageSummary::from_days(black_box(&days))));

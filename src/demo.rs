@@ -433,6 +433,28 @@ fn specs() -> Vec<Spec> {
     ]
 }
 
+/// The demo customer's time zone: most are on the US east coast.
+fn zone(id: &str) -> &'static str {
+    match id {
+        "hooli" | "piedpiper" | "tyrell" | "nakatomi" => "America/Los_Angeles",
+        "aperture" | "wonka" => "America/Chicago",
+        "northwind-eu" | "gringotts" => "Europe/London",
+        "umbrella" => "Europe/Berlin",
+        _ => "America/New_York",
+    }
+}
+
+/// The buying styles the demo's CRM knows; the others are unknown until replies tell.
+fn style(id: &str) -> Option<&'static str> {
+    match id {
+        "globex" | "aperture" => Some("analytical"),
+        "initech" | "stark" => Some("driver"),
+        "sterling" => Some("amiable"),
+        "bluesun" => Some("expressive"),
+        _ => None,
+    }
+}
+
 /// The demo bundle as of `today`.
 pub fn bundle(today: Date) -> Bundle {
     let ago = |days: i64| (today - Duration::days(days)).to_string();
@@ -447,6 +469,7 @@ pub fn bundle(today: Date) -> Bundle {
             renewal_date: s.renewal_in.map(|d| (today + Duration::days(d)).to_string()),
             health_score: s.health,
             industry: Some(s.industry.into()),
+            time_zone: Some(zone(s.id).into()),
             csm: Some(s.csm.into()),
             ae: s.ae.map(Into::into),
             contacts: Some(
@@ -458,6 +481,8 @@ pub fn bundle(today: Date) -> Bundle {
                         role: Some("champion".into()),
                         primary: true,
                         tracking_opt_out: false,
+                        time_zone: None,
+                        buying_style: style(s.id).map(Into::into),
                     })
                     .into_iter()
                     .collect(),
@@ -555,6 +580,7 @@ pub fn contexts(
                 industry: c.industry,
                 csm_email: c.csm_email,
                 ae_email: c.ae_email,
+                time_zone: c.time_zone,
             },
             contacts: r
                 .contacts

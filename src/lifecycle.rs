@@ -182,12 +182,17 @@ pub async fn edit(
         let record =
             store.customer_record(ws, customer.id).await?.ok_or_else(|| LifecycleError::NotFound(id.to_string()))?;
         let contacts = record.contacts.clone();
+        let zone = record.customer.time_zone.clone();
         let mut ctx = context_of(store, catalog, ws, record, now).await?;
         if let Some(to) = draft.to.first() {
-            let title =
-                contacts.iter().find(|c| c.email.as_deref() == Some(to.email.as_str())).and_then(|c| c.title.clone());
-            ctx.contact =
-                Some(Person { name: to.name.clone(), email: Some(to.email.clone()), title, calendar_url: None });
+            let known = contacts.iter().find(|c| c.email.as_deref() == Some(to.email.as_str()));
+            let mut person = known.map_or_else(
+                || Person::contact(&crate::domain::Contact::default(), zone.as_deref()),
+                |c| Person::contact(c, zone.as_deref()),
+            );
+            person.name.clone_from(&to.name);
+            person.email = Some(to.email.clone());
+            ctx.contact = Some(person);
         }
         let email =
             composer.compose(&ctx, &catalog.plans, &catalog.features, approach, tone).map_err(DraftError::from)?;

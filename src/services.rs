@@ -82,8 +82,14 @@ pub struct LearningState {
 /// reply count as unanswered).
 pub async fn load_evidence(store: &Arc<dyn Store>, ws: &Workspace, now: OffsetDateTime) -> anyhow::Result<Evidence> {
     let mut evidence = Evidence::default();
-    for (segment, approach, counts) in store.outcome_counts(ws, now - time::Duration::days(MATURITY_DAYS)).await? {
+    let matured_before = now - time::Duration::days(MATURITY_DAYS);
+    let (outcomes, sends) =
+        tokio::try_join!(store.outcome_counts(ws, matured_before), store.send_counts(ws, matured_before))?;
+    for (segment, approach, counts) in outcomes {
         evidence.add(segment, approach, &counts);
+    }
+    for row in sends {
+        evidence.add_style(row.style, row.approach, &row.counts);
     }
     Ok(evidence)
 }
@@ -261,7 +267,16 @@ pub async fn context_of(
         ^ (customer.id.0 as u64).wrapping_mul(0xbf58_476d_1ce4_e5b9)
         ^ (opportunity as u64).wrapping_mul(0x94d0_49bb_1331_11eb);
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    learning::apply(&mut context.recommendation, &detection, &segment, &learning.evidence, learning.explore, &mut rng);
+    let style = context.contact.as_ref().and_then(|c| c.buying_style).unwrap_or_default();
+    learning::apply(
+        &mut context.recommendation,
+        &detection,
+        &segment,
+        style,
+        &learning.evidence,
+        learning.explore,
+        &mut rng,
+    );
     Ok(context)
 }
 
@@ -292,6 +307,7 @@ mod tests {
             industry: None,
             csm_email: None,
             ae_email: None,
+            time_zone: None,
         }
     }
 
@@ -366,9 +382,10 @@ pub async fn draft_introduction(
         }
         None => None,
     };
+    let zone = record.customer.time_zone.clone();
     let mut ctx = context_of(store, catalog, ws, record, now).await?;
     if let Some(c) = chosen {
-        ctx.contact = Some(context::Person { name: c.name, email: c.email, title: c.title, calendar_url: None });
+        ctx.contact = Some(context::Person::contact(&c, zone.as_deref()));
     }
     let approach = request.approach.unwrap_or(ctx.recommendation.approach);
     let tone = request.tone.unwrap_or_default();

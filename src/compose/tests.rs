@@ -96,6 +96,7 @@ fn compose_case(
         industry: None,
         csm_email: Some("csm@vendor.example".into()),
         ae_email: None,
+        time_zone: None,
     };
     let days: Vec<UsageDay> = (0..90)
         .map(|i| UsageDay {
@@ -130,6 +131,7 @@ fn compose_case(
         role: None,
         primary: true,
         tracking_opt_out: false,
+        ..Contact::default()
     }];
     let csm = TeamMember {
         id: 1,

@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 
 use crate::compose::{recommend, Recommendation};
 use crate::domain::{
-    AeInvolvement, Approach, Contact, CustomerId, Detection, OpportunityId, OpportunityKind, Signal, TeamMember,
+    AeInvolvement, Approach, BuyingStyle, Contact, CustomerId, Detection, OpportunityId, OpportunityKind, Signal,
+    TeamMember,
 };
 use crate::signals::Snapshot;
 
@@ -59,6 +60,30 @@ pub struct Person {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calendar_url: Option<String>,
+    /// A contact's buying style (`unknown` when not known); absent for team members.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buying_style: Option<BuyingStyle>,
+    /// Where the style came from: `import`, `csm` or `inferred`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buying_style_source: Option<String>,
+    /// A contact's IANA time zone, else the customer's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+impl Person {
+    /// A customer's contact, in the customer's time zone unless they have their own.
+    pub fn contact(c: &Contact, customer_zone: Option<&str>) -> Person {
+        Person {
+            name: c.name.clone(),
+            email: c.email.clone(),
+            title: c.title.clone(),
+            calendar_url: None,
+            buying_style: Some(c.buying_style),
+            buying_style_source: c.buying_style_source.clone(),
+            time_zone: c.time_zone.clone().or_else(|| customer_zone.map(str::to_string)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -154,6 +179,9 @@ fn member(m: &TeamMember) -> Person {
         email: Some(m.email.clone()),
         title: m.title.clone(),
         calendar_url: m.calendar_url.clone(),
+        buying_style: None,
+        buying_style_source: None,
+        time_zone: None,
     }
 }
 
@@ -242,12 +270,7 @@ pub fn build(s: &Snapshot<'_>, detection: &Detection, around: Surroundings<'_>) 
             seats_purchased: c.seats_purchased,
             industry: c.industry.clone(),
         },
-        contact: main_contact(around.contacts).map(|ct| Person {
-            name: ct.name.clone(),
-            email: ct.email.clone(),
-            title: ct.title.clone(),
-            calendar_url: None,
-        }),
+        contact: main_contact(around.contacts).map(|ct| Person::contact(ct, c.time_zone.as_deref())),
         csm: around.csm.map(member),
         ae: around.ae.map(member),
         usage: usage_facts(s),

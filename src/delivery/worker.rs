@@ -16,10 +16,11 @@ use tokio::task::JoinSet;
 
 use super::{Outgoing, SendError, Transport};
 use crate::clock::Clock;
-use crate::domain::{AuditAction, DraftId, DraftStatus, Mailbox};
+use crate::domain::{AuditAction, BuyingStyle, DraftId, DraftStatus, Mailbox};
 use crate::engagement::signature;
 use crate::engagement::tracking::{self, Claim};
 use crate::engagement::Tracker;
+use crate::learning::timing::{self, SendMoment};
 use crate::store::{Job, Store, SEND_DRAFT};
 
 /// The kind of job that tells the AE about an introduction sent without them in copy.
@@ -239,11 +240,11 @@ impl Worker {
             .ok_or_else(|| SendError::Permanent("a send job without a draft".into()))?;
         let ws_id = job.workspace_id.ok_or_else(|| SendError::Permanent("a send job without a workspace".into()))?;
         let ws = self.store.workspace_by_id(ws_id).await.map_err(store_error)?;
-        let draft = match ws {
-            Some(ws) => self.store.draft(&ws, id).await.map_err(store_error)?,
+        let draft = match &ws {
+            Some(ws) => self.store.draft(ws, id).await.map_err(store_error)?,
             None => None,
         };
-        let Some(draft) = draft else {
+        let (Some(ws), Some(draft)) = (ws, draft) else {
             return Err(SendError::Permanent(format!("draft {id} no longer exists")));
         };
         if draft.status != DraftStatus::Sending || draft.approved_revision != Some(draft.revision) {
@@ -256,6 +257,7 @@ impl Worker {
         let message_id =
             draft.message_id.clone().ok_or_else(|| SendError::Permanent("no Message-ID was fixed".into()))?;
         let html = self.tracked_html(ws_id, &draft).await.map_err(store_error)?;
+        let record = self.store.customer_record(&ws, draft.customer_id).await.map_err(store_error)?;
         let outgoing = Outgoing {
             workspace_id: ws_id,
             from: draft.from,
@@ -270,7 +272,9 @@ impl Worker {
         };
         let delivery = self.transport.send(&outgoing).await?;
         metrics::counter!("overture_outbox_sent_total", "transport" => self.transport.name()).increment(1);
-        match self.store.finish_send(job, id, &delivery, self.clock.now()).await {
+        let now = self.clock.now();
+        let moment = send_moment(record.as_ref(), outgoing.to.first().map(|m| m.email.as_str()), now);
+        match self.store.finish_send(job, id, &delivery, &moment, now).await {
             Ok(true) => Ok(()),
             Ok(false) => {
                 tracing::warn!(job = job.id, "the lease ran out during delivery; another worker owns the job");
@@ -366,6 +370,17 @@ fn forget(in_flight: &mut HashMap<tokio::task::Id, Job>, done: Result<(tokio::ta
         Err(e) => e.id(),
     };
     in_flight.remove(&id);
+}
+
+/// The recipient's clock and situation as an introduction goes out: the time zone and buying style of the
+/// contact it is addressed to (the customer's zone when the contact has none) and the days to renewal.
+fn send_moment(record: Option<&crate::store::CustomerRecord>, to: Option<&str>, at: OffsetDateTime) -> SendMoment {
+    let Some(record) = record else { return SendMoment::default() };
+    let contact = to
+        .and_then(|to| record.contacts.iter().find(|c| c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(to))));
+    let zone = contact.and_then(|c| c.time_zone.as_deref()).or(record.customer.time_zone.as_deref());
+    let style = contact.map_or(BuyingStyle::Unknown, |c| c.buying_style);
+    timing::moment(at, zone, record.customer.renewal_date, style)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ mod usage;
 pub use approach::{Approach, Tone};
 pub use audit::{AuditAction, AuditEntry};
 pub use catalog::{Feature, Plan};
-pub use customer::{Contact, Customer, FeatureRequest, Milestone, Role, TeamMember};
+pub use customer::{check_time_zone, BuyingStyle, Contact, Customer, FeatureRequest, Milestone, Role, TeamMember};
 pub use draft::{
     header_safe, Checks, Draft, DraftContent, DraftKind, DraftRevision, DraftStatus, Fact, Finding, GroundedFigure,
     Grounding, Mailbox, NewDraft, Pushiness, TemplateOverride,

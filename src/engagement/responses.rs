@@ -180,6 +180,9 @@ impl Responses {
             .increment(1);
         let mut response = None;
         if let (Some((ws, draft)), true) = (&context, classification.label.is_human()) {
+            // Each reply in a person's own words is a hint of how they like to decide.
+            let cue = crate::learning::styles::cue(&parsed.reply_text);
+            self.store.note_reply_style(ws, &parsed.from_email, cue, now).await?;
             if let Some(opp) = draft.opportunity_id {
                 let reply = Reply { id, text: &parsed.reply_text, from: &parsed.from_email };
                 response = self.record(ws, opp, classification.label, None, None, Some(reply), true).await?;

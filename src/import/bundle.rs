@@ -89,6 +89,9 @@ pub struct CustomerRecord {
     pub health_score: Option<i64>,
     #[serde(default)]
     pub industry: Option<String>,
+    /// IANA time zone of the customer (e.g. `America/New_York`), for contacts that have none.
+    #[serde(default)]
+    pub time_zone: Option<String>,
     /// Email of the team member who is the customer's CSM.
     #[serde(default)]
     pub csm: Option<String>,
@@ -126,6 +129,13 @@ pub struct ContactRecord {
     /// Never track opens or clicks of mail to this contact.
     #[serde(default)]
     pub tracking_opt_out: bool,
+    /// IANA time zone of this person (e.g. `Europe/Berlin`); the customer's when absent.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// `analytical`, `driver`, `amiable`, `expressive` or `unknown`. Absent keeps what the CSM set or the
+    /// replies taught; `unknown` clears a style set before.
+    #[serde(default)]
+    pub buying_style: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]

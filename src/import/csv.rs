@@ -62,9 +62,12 @@ impl Kind {
             Kind::Team => (&["email", "name", "role"], &["title", "calendar_url"]),
             Kind::Customers => (
                 &["external_id", "name", "plan", "seats_purchased"],
-                &["arr", "renewal_date", "health_score", "industry", "csm", "ae"],
+                &["arr", "renewal_date", "health_score", "industry", "csm", "ae", "time_zone"],
             ),
-            Kind::Contacts => (&["external_id", "name"], &["email", "title", "role", "primary", "tracking_opt_out"]),
+            Kind::Contacts => (
+                &["external_id", "name"],
+                &["email", "title", "role", "primary", "tracking_opt_out", "time_zone", "buying_style"],
+            ),
             Kind::Usage => (&["external_id", "date", "seats_used", "monthly_active_users", "api_calls"], &[]),
             Kind::FeatureRequests => (&["external_id", "feature", "requested_at"], &["note"]),
             Kind::Milestones => (&["external_id", "title", "achieved_at"], &[]),
@@ -270,6 +273,7 @@ pub fn customer(row: &Row<'_>, e: &mut Errors) -> Option<CustomerRecord> {
         industry: row.opt("industry"),
         csm: row.opt("csm"),
         ae: row.opt("ae"),
+        time_zone: row.opt("time_zone"),
         ..Default::default()
     })
 }
@@ -284,6 +288,8 @@ pub fn contact(row: &Row<'_>, e: &mut Errors) -> Option<ContactRecord> {
         role: row.opt("role"),
         primary: primary.ok()?,
         tracking_opt_out: tracking_opt_out.ok()?,
+        time_zone: row.opt("time_zone"),
+        buying_style: row.opt("buying_style"),
     })
 }
 

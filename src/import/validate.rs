@@ -10,7 +10,7 @@ use time::{macros::format_description, Date};
 use super::bundle::{
     ContactRecord, CustomerRecord, FeatureRecord, MemberRecord, MilestoneRecord, PlanRecord, RequestRecord, UsageRecord,
 };
-use crate::domain::{Contact, Feature, FeatureRequest, Milestone, Plan, Role, UsageDay};
+use crate::domain::{check_time_zone, BuyingStyle, Contact, Feature, FeatureRequest, Milestone, Plan, Role, UsageDay};
 use crate::store::{NewCustomer, NewMember};
 
 /// One bad value or record: where it is and what to do about it.
@@ -242,7 +242,40 @@ pub fn contact(e: &mut Errors, loc: &Loc, r: &ContactRecord) -> Option<Contact> 
         Some(Some(a)) => Some(a),
         None => None,
     };
-    Some(Contact { name: name?, email, title, role, primary: r.primary, tracking_opt_out: r.tracking_opt_out })
+    let time_zone = time_zone(e, loc, &r.time_zone);
+    let style = match r.buying_style.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match s.parse::<BuyingStyle>() {
+            Ok(style) => Some(style),
+            Err(msg) => {
+                e.add(loc.at("buying_style"), msg);
+                return None;
+            }
+        },
+    };
+    Some(Contact {
+        name: name?,
+        email,
+        title,
+        role,
+        primary: r.primary,
+        tracking_opt_out: r.tracking_opt_out,
+        time_zone: time_zone?,
+        buying_style: style.unwrap_or_default(),
+        buying_style_source: style.map(|_| "import".to_string()),
+    })
+}
+
+/// An optional IANA time zone; `None` (with the error added) when it names none.
+fn time_zone(e: &mut Errors, loc: &Loc, value: &Option<String>) -> Option<Option<String>> {
+    let Some(name) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else { return Some(None) };
+    match check_time_zone(name) {
+        Ok(()) => Some(Some(name.to_string())),
+        Err(msg) => {
+            e.add(loc.at("time_zone"), msg);
+            None
+        }
+    }
 }
 
 pub fn request(e: &mut Errors, loc: &Loc, r: &RequestRecord) -> Option<FeatureRequest> {
@@ -320,6 +353,7 @@ pub fn customer(e: &mut Errors, loc: &Loc, r: &CustomerRecord, refs: &Refs<'_>) 
         }
     });
     let industry = optional_text(e, loc, "industry", &r.industry);
+    let time_zone = time_zone(e, loc, &r.time_zone);
     let mut person = |field: &str, value: &Option<String>| -> Option<Option<String>> {
         let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) else { return Some(None) };
         let address = email(e, loc, field, v)?;
@@ -348,6 +382,7 @@ pub fn customer(e: &mut Errors, loc: &Loc, r: &CustomerRecord, refs: &Refs<'_>) 
         industry,
         csm_email: csm?,
         ae_email: ae?,
+        time_zone: time_zone?,
     })
 }
 

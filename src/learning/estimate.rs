@@ -6,6 +6,11 @@
 //! size band, industry, main signal); each prior weighs as much as [`PRIOR_WEIGHT`] introductions. A
 //! segment with few introductions therefore reads like its signal's accounts, and those like the
 //! workspace, until its own outcomes outweigh them.
+//!
+//! When the recipient's buying style is known, one more step follows: the segment's estimate is the prior
+//! (weighing [`SEGMENT_PRIOR_WEIGHT`]) of the approach's results with readers of that style across the
+//! workspace. Those introductions may be counted in the segment too; the step is a nudge toward what works
+//! with the person, not an independent estimate.
 
 use std::collections::HashMap;
 
@@ -14,7 +19,7 @@ use rand_distr::{Beta, Distribution};
 use serde::Serialize;
 
 use super::beta;
-use crate::domain::Approach;
+use crate::domain::{Approach, BuyingStyle};
 
 /// How many introductions' worth of weight a prior carries.
 pub const PRIOR_WEIGHT: f64 = 4.0;
@@ -89,6 +94,7 @@ pub struct Evidence {
     segments: HashMap<Segment, [Counts; 4]>,
     signals: HashMap<String, [Counts; 4]>,
     workspace: [Counts; 4],
+    styles: HashMap<BuyingStyle, [Counts; 4]>,
 }
 
 impl Evidence {
@@ -97,6 +103,27 @@ impl Evidence {
         self.workspace[i].add(counts);
         self.signals.entry(segment.signal.clone()).or_default()[i].add(counts);
         self.segments.entry(segment).or_default()[i].add(counts);
+    }
+
+    /// Counts of an approach with readers of a known style (they are already in the segments).
+    pub fn add_style(&mut self, style: BuyingStyle, approach: Approach, counts: &Counts) {
+        if style != BuyingStyle::Unknown {
+            self.styles.entry(style).or_default()[index(approach)].add(counts);
+        }
+    }
+
+    pub fn style(&self, style: BuyingStyle, a: Approach) -> Counts {
+        self.styles.get(&style).map_or_else(Counts::default, |c| c[index(a)])
+    }
+
+    /// The positive-reply posterior of an approach in a segment, for a reader of `style`.
+    pub fn positive_rate_for(&self, segment: &Segment, style: BuyingStyle, a: Approach) -> Posterior {
+        let segment_rate = self.positive_rate(segment, a);
+        let c = self.style(style, a);
+        if style == BuyingStyle::Unknown || c.sent == 0 {
+            return segment_rate;
+        }
+        Posterior::from_prior(segment_rate.mean(), SEGMENT_PRIOR_WEIGHT, c.positive, c.sent)
     }
 
     pub fn total(&self) -> u32 {
@@ -234,6 +261,7 @@ pub fn fitting(scores: &[(Approach, f64)], rules_choice: Approach) -> Vec<Approa
 pub fn choose(
     fitting: &[Approach],
     segment: &Segment,
+    style: BuyingStyle,
     evidence: &Evidence,
     explore: bool,
     rng: &mut impl Rng,
@@ -245,14 +273,14 @@ pub fn choose(
     } else if explore {
         let pick = fitting
             .iter()
-            .map(|a| (*a, evidence.positive_rate(segment, *a).sample(rng)))
+            .map(|a| (*a, evidence.positive_rate_for(segment, style, *a).sample(rng)))
             .max_by(|x, y| x.1.total_cmp(&y.1))
             .map_or(rules, |(a, _)| a);
         (pick, Method::ThompsonSampling)
     } else {
         let pick = fitting
             .iter()
-            .map(|a| (*a, evidence.positive_rate(segment, *a).mean()))
+            .map(|a| (*a, evidence.positive_rate_for(segment, style, *a).mean()))
             .max_by(|x, y| x.1.total_cmp(&y.1))
             .map_or(rules, |(a, _)| a);
         (pick, Method::BestEstimate)
@@ -390,18 +418,19 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(7);
         let mut e = Evidence::default();
         e.add(seg.clone(), Approach::ValueAdd, &counts(5, 4));
-        let c = choose(&fit, &seg, &e, true, &mut rng);
+        let c = choose(&fit, &seg, BuyingStyle::Unknown, &e, true, &mut rng);
         assert_eq!((c.approach, c.method), (Approach::Educational, Method::Rules), "5 outcomes are not enough");
         e.add(seg.clone(), Approach::Educational, &counts(17, 3));
         e.add(seg.clone(), Approach::ValueAdd, &counts(16, 5));
-        let c = choose(&fit, &seg, &e, false, &mut rng);
+        let c = choose(&fit, &seg, BuyingStyle::Unknown, &e, false, &mut rng);
         assert_eq!((c.approach, c.method), (Approach::ValueAdd, Method::BestEstimate));
         assert_eq!(
             c.evidence.as_deref(),
             Some("in similar accounts, 9 of 21 value-add introductions got a positive reply, against 3 of 17 educational")
         );
         // Thompson sampling mostly exploits, sometimes explores.
-        let picks: Vec<Approach> = (0..400).map(|_| choose(&fit, &seg, &e, true, &mut rng).approach).collect();
+        let picks: Vec<Approach> =
+            (0..400).map(|_| choose(&fit, &seg, BuyingStyle::Unknown, &e, true, &mut rng).approach).collect();
         let value = picks.iter().filter(|a| **a == Approach::ValueAdd).count();
         assert!((300..400).contains(&value), "value-add {value} of 400");
     }
@@ -418,7 +447,7 @@ mod tests {
         }
         let run = |seed| {
             let mut rng = StdRng::seed_from_u64(seed);
-            (0..50).map(|_| choose(&fit, &seg, &e, true, &mut rng).approach).collect::<Vec<_>>()
+            (0..50).map(|_| choose(&fit, &seg, BuyingStyle::Unknown, &e, true, &mut rng).approach).collect::<Vec<_>>()
         };
         assert_eq!(run(42), run(42));
         assert_ne!(run(42), run(43), "another seed explores differently");

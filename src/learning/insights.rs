@@ -20,7 +20,7 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    fn of(p: Posterior) -> Self {
+    pub fn of(p: Posterior) -> Self {
         let (low, high) = p.interval(INTERVAL);
         let round = |x: f64| (x * 1000.0).round() / 1000.0;
         Estimate { mean: round(p.mean()), low: round(low), high: round(high) }
@@ -72,7 +72,7 @@ pub struct ApproachInsights {
     pub summary: Vec<String>,
 }
 
-fn stats(approach: Approach, counts: Counts, positive: Posterior, won: Posterior) -> ApproachStats {
+pub(crate) fn stats(approach: Approach, counts: Counts, positive: Posterior, won: Posterior) -> ApproachStats {
     ApproachStats {
         approach,
         label: approach.label().to_string(),
@@ -82,7 +82,7 @@ fn stats(approach: Approach, counts: Counts, positive: Posterior, won: Posterior
     }
 }
 
-fn pct(x: f64) -> String {
+pub(crate) fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
@@ -100,14 +100,14 @@ fn signal_words(signal: &str) -> String {
 }
 
 /// The best and the runner-up of a group, when the best has enough introductions to be named.
-fn leader(group: &[ApproachStats]) -> Option<(&ApproachStats, Option<&ApproachStats>)> {
+pub(crate) fn leader(group: &[ApproachStats]) -> Option<(&ApproachStats, Option<&ApproachStats>)> {
     let mut ranked: Vec<&ApproachStats> = group.iter().filter(|s| s.counts.sent >= SUMMARY_MIN).collect();
     ranked.sort_by(|a, b| b.positive_rate.mean.total_cmp(&a.positive_rate.mean));
     let best = *ranked.first()?;
     Some((best, ranked.get(1).copied()))
 }
 
-fn sentence(best: &ApproachStats, next: Option<&ApproachStats>) -> String {
+pub(crate) fn sentence(best: &ApproachStats, next: Option<&ApproachStats>) -> String {
     let b = &best.counts;
     let mut s = format!(
         "{} got a positive reply from {} of {} ({}, likely between {} and {})",

@@ -6,12 +6,14 @@ pub mod beta;
 pub mod estimate;
 pub mod insights;
 pub mod simulate;
+pub mod styles;
+pub mod timing;
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::compose::{reasons_for, Recommendation};
-use crate::domain::{Approach, Detection};
+use crate::domain::{Approach, BuyingStyle, Detection};
 pub use estimate::{choose, fitting, size_band, Choice, Counts, Evidence, Method, Posterior, Rate, Segment};
 
 /// What learning added to a recommendation, for the CSM and the API.
@@ -33,6 +35,7 @@ pub fn apply(
     recommendation: &mut Recommendation,
     detection: &Detection,
     segment: &Segment,
+    style: BuyingStyle,
     evidence: &Evidence,
     explore: bool,
     rng: &mut impl Rng,
@@ -41,7 +44,7 @@ pub fn apply(
         Approach::ALL.iter().map(|a| (*a, recommendation.scores.get(a.as_str()).copied().unwrap_or(0.0))).collect();
     let rules_choice = recommendation.approach;
     let fit = fitting(&scores, rules_choice);
-    let choice = choose(&fit, segment, evidence, explore, rng);
+    let choice = choose(&fit, segment, style, evidence, explore, rng);
     let method = match choice.method {
         Method::Rules => "rules",
         Method::ThompsonSampling => "thompson_sampling",
@@ -57,9 +60,33 @@ pub fn apply(
             }
             reasons.push(sentence);
         }
+        if let Some(sentence) = style_quote(style, choice.approach, evidence) {
+            reasons.push(sentence);
+        }
         recommendation.approach = choice.approach;
         recommendation.reasons = reasons;
     }
     recommendation.learning =
         Some(Learned { method: method.to_string(), rules_choice, fitting: choice.fitting, outcomes: evidence.total() });
+}
+
+/// "With analytical readers, 6 of 9 problem-solving introductions got a positive reply", once the
+/// recipient's style has enough introductions of the chosen approach.
+fn style_quote(style: BuyingStyle, approach: Approach, evidence: &Evidence) -> Option<String> {
+    let c = evidence.style(style, approach);
+    let readers = match style {
+        BuyingStyle::Analytical => "analytical readers",
+        BuyingStyle::Driver => "drivers",
+        BuyingStyle::Amiable => "amiable readers",
+        BuyingStyle::Expressive => "expressive readers",
+        BuyingStyle::Unknown => return None,
+    };
+    (c.sent >= 5).then(|| {
+        format!(
+            "With {readers}, {} of {} {} introductions got a positive reply",
+            c.positive,
+            c.sent,
+            approach.label().to_lowercase()
+        )
+    })
 }

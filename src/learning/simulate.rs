@@ -18,7 +18,7 @@ use serde_json::json;
 
 use super::{apply, fitting, size_band, Counts, Evidence, Segment};
 use crate::compose::recommend;
-use crate::domain::{AeInvolvement, Approach, Detection, Signal, SignalKind};
+use crate::domain::{AeInvolvement, Approach, BuyingStyle, Detection, Signal, SignalKind};
 
 /// One simulated customer: its segment, what detection found, and its hidden answer rates.
 #[derive(Debug, Clone)]
@@ -182,7 +182,7 @@ pub fn run(seed: u64, weeks: usize, per_week: usize) -> Report {
             let c = &customers[picks.random_range(0..customers.len())];
             let (rules, fit) = fitting_of(c);
             let mut rec = recommend(&c.detection, Some(c.health));
-            apply(&mut rec, &c.detection, &c.segment, &evidence, true, &mut explore);
+            apply(&mut rec, &c.detection, &c.segment, BuyingStyle::Unknown, &evidence, true, &mut explore);
             let chosen = rec.approach;
             let random = fit[uniform.random_range(0..fit.len())];
             let draw: f64 = luck.random();
@@ -233,7 +233,7 @@ pub fn run(seed: u64, weeks: usize, per_week: usize) -> Report {
         with_data += 1;
         let (_, fit) = fitting_of(c);
         let mut rec = recommend(&c.detection, Some(c.health));
-        apply(&mut rec, &c.detection, &c.segment, &evidence, false, &mut explore);
+        apply(&mut rec, &c.detection, &c.segment, BuyingStyle::Unknown, &evidence, false, &mut explore);
         if rec.approach == best_of(&c.segment, &fit).0 {
             right += 1;
         }

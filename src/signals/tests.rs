@@ -42,6 +42,7 @@ fn customer(plan: &str, seats: i64, arr: i64) -> Customer {
         industry: None,
         csm_email: Some("sarah@vendor.example".into()),
         ae_email: Some("mike@vendor.example".into()),
+        time_zone: None,
     }
 }
 

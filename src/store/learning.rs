@@ -6,7 +6,8 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::{OpportunityRow, Result, Workspace};
-use crate::domain::{Approach, OpportunityId};
+use crate::domain::{Approach, BuyingStyle, OpportunityId};
+use crate::learning::timing::SendCounts;
 use crate::learning::{Counts, Segment};
 
 /// A rung of the outcome ladder that a person or the CRM records.
@@ -58,4 +59,25 @@ pub trait Learning: Send + Sync {
         ws: &Workspace,
         matured_before: OffsetDateTime,
     ) -> Result<Vec<(Segment, Approach, Counts)>>;
+    /// Outcome counts by the recipient's weekday and hour, the renewal band, the buying style and the
+    /// approach, over the same introductions as [`Learning::outcome_counts`].
+    async fn send_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<SendCounts>>;
+    /// A human reply from `email`: counts it, with the style its wording suggested (if any), and infers the
+    /// writer's style once enough replies agree.
+    async fn note_reply_style(
+        &self,
+        ws: &Workspace,
+        email: &str,
+        cue: Option<BuyingStyle>,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+    /// Sets (or, with `Unknown`, clears) the buying style of the person at `email`, as the CSM `by`.
+    async fn set_buying_style(
+        &self,
+        ws: &Workspace,
+        email: &str,
+        style: BuyingStyle,
+        by: &str,
+        now: OffsetDateTime,
+    ) -> Result<()>;
 }

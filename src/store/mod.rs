@@ -79,6 +79,7 @@ pub struct NewCustomer {
     pub industry: Option<String>,
     pub csm_email: Option<String>,
     pub ae_email: Option<String>,
+    pub time_zone: Option<String>,
 }
 
 /// Everything stored about one customer that the context needs.
@@ -350,7 +351,15 @@ pub trait Store: Engagement + Learning + Web + Send + Sync {
     async fn claim_jobs(&self, limit: i64, now: OffsetDateTime, lease_until: OffsetDateTime) -> Result<Vec<Job>>;
     /// A delivered introduction: the job is done, the draft `sent`, the opportunity's intro tracked.
     /// False when the lease was lost (another worker took the job over).
-    async fn finish_send(&self, job: &Job, id: DraftId, delivery: &Delivery, now: OffsetDateTime) -> Result<bool>;
+    /// `moment` is the recipient's clock and situation, kept on the opportunity for learning.
+    async fn finish_send(
+        &self,
+        job: &Job,
+        id: DraftId,
+        delivery: &Delivery,
+        moment: &crate::learning::timing::SendMoment,
+        now: OffsetDateTime,
+    ) -> Result<bool>;
     /// A job that needs no more than being marked done (and logged).
     async fn finish_job(
         &self,

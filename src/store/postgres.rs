@@ -21,8 +21,12 @@ mod dialect {
     pub const SKIP_LOCKED: &str = "FOR UPDATE SKIP LOCKED";
     pub const CONTACTS_JSON: &str = "(SELECT json_agg(json_build_object('name', x.name, 'email', x.email, \
         'title', x.title, 'role', x.role, 'primary', x.is_primary, \
-        'tracking_opt_out', x.tracking_opt_out) ORDER BY x.position)::text \
-        FROM contacts x WHERE x.customer_id = c.id)";
+        'tracking_opt_out', x.tracking_opt_out, 'time_zone', x.time_zone, \
+        'buying_style', COALESCE(s.style, s.inferred, 'unknown'), \
+        'buying_style_source', CASE WHEN s.style IS NOT NULL THEN s.source WHEN s.inferred IS NOT NULL THEN 'inferred' END) \
+        ORDER BY x.position)::text \
+        FROM contacts x LEFT JOIN contact_styles s ON s.workspace_id = c.workspace_id AND s.email = lower(x.email) \
+        WHERE x.customer_id = c.id)";
     pub const REQUESTS_JSON: &str = "(SELECT json_agg(json_build_object('feature', x.feature_key, \
         'requested_at', x.requested_at, 'note', x.note) ORDER BY x.requested_at, x.id)::text \
         FROM feature_requests x WHERE x.customer_id = c.id)";

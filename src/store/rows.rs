@@ -6,8 +6,7 @@ use time::{Date, OffsetDateTime};
 use super::{date_from_day, Result, Workspace};
 use crate::context::StoredOpportunity;
 use crate::domain::{
-    Contact, Customer, CustomerId, Feature, FeatureRequest, Milestone, Moments, OpportunityId, Plan, TeamMember,
-    UsageSummary,
+    Customer, CustomerId, Feature, FeatureRequest, Milestone, Moments, OpportunityId, Plan, TeamMember, UsageSummary,
 };
 
 #[derive(sqlx::FromRow)]
@@ -118,11 +117,11 @@ impl PlanRow {
 }
 
 pub(super) const CUSTOMER_COLUMNS: &str = "id, external_id, name, plan_key, seats_purchased, arr, renewal_date, \
-     health_score, industry, csm_email, ae_email";
+     health_score, industry, csm_email, ae_email, time_zone";
 
 /// The same columns, qualified for queries that join other tables to `customers c`.
 pub(super) const QUALIFIED_CUSTOMER_COLUMNS: &str = "c.id, c.external_id, c.name, c.plan_key, \
-     c.seats_purchased, c.arr, c.renewal_date, c.health_score, c.industry, c.csm_email, c.ae_email";
+     c.seats_purchased, c.arr, c.renewal_date, c.health_score, c.industry, c.csm_email, c.ae_email, c.time_zone";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct CustomerRow {
@@ -137,6 +136,7 @@ pub(super) struct CustomerRow {
     pub industry: Option<String>,
     pub csm_email: Option<String>,
     pub ae_email: Option<String>,
+    pub time_zone: Option<String>,
 }
 
 impl From<CustomerRow> for Customer {
@@ -153,29 +153,7 @@ impl From<CustomerRow> for Customer {
             industry: r.industry,
             csm_email: r.csm_email,
             ae_email: r.ae_email,
-        }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-pub(super) struct ContactRow {
-    pub name: String,
-    pub email: Option<String>,
-    pub title: Option<String>,
-    pub role: Option<String>,
-    pub is_primary: bool,
-    pub tracking_opt_out: bool,
-}
-
-impl From<ContactRow> for Contact {
-    fn from(r: ContactRow) -> Self {
-        Contact {
-            name: r.name,
-            email: r.email,
-            title: r.title,
-            role: r.role,
-            primary: r.is_primary,
-            tracking_opt_out: r.tracking_opt_out,
+            time_zone: r.time_zone,
         }
     }
 }

@@ -374,7 +374,7 @@ async fn insert_draft(
                 for chunk in customers.chunks(BATCH) {
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO customers (workspace_id, external_id, name, plan_key, seats_purchased, arr, \
-                         renewal_date, health_score, industry, csm_email, ae_email, created_at, updated_at) ",
+                         renewal_date, health_score, industry, csm_email, ae_email, time_zone, created_at, updated_at) ",
                     );
                     qb.push_values(chunk, |mut b, c| {
                         b.push_bind(self.ws)
@@ -388,6 +388,7 @@ async fn insert_draft(
                             .push_bind(&c.industry)
                             .push_bind(&c.csm_email)
                             .push_bind(&c.ae_email)
+                            .push_bind(&c.time_zone)
                             .push_bind(self.now)
                             .push_bind(self.now);
                     });
@@ -397,7 +398,7 @@ async fn insert_draft(
                          arr = excluded.arr, renewal_date = excluded.renewal_date, \
                          health_score = excluded.health_score, industry = excluded.industry, \
                          csm_email = excluded.csm_email, ae_email = excluded.ae_email, \
-                         updated_at = excluded.updated_at RETURNING id, external_id",
+                         time_zone = excluded.time_zone, updated_at = excluded.updated_at RETURNING id, external_id",
                     );
                     let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *self.tx).await?;
                     ids.extend(rows.into_iter().map(|(id, ext)| (ext, CustomerId(id))));
@@ -414,7 +415,8 @@ async fn insert_draft(
                     .collect();
                 for chunk in flat.chunks(BATCH) {
                     let mut qb = QueryBuilder::<$db>::new(
-                        "INSERT INTO contacts (customer_id, position, name, email, title, role, is_primary, tracking_opt_out) ",
+                        "INSERT INTO contacts (customer_id, position, name, email, title, role, is_primary, tracking_opt_out, \
+                         time_zone) ",
                     );
                     qb.push_values(chunk, |mut b, (id, i, c)| {
                         b.push_bind(id.0)
@@ -424,8 +426,39 @@ async fn insert_draft(
                             .push_bind(&c.title)
                             .push_bind(&c.role)
                             .push_bind(c.primary)
-                            .push_bind(c.tracking_opt_out);
+                            .push_bind(c.tracking_opt_out)
+                            .push_bind(&c.time_zone);
                     });
+                    qb.build().execute(&mut *self.tx).await?;
+                }
+                // An imported buying style is stored by address, so that it outlives the contact rows; a
+                // contact imported without one keeps what the CSM set or the replies taught.
+                let mut styled: Vec<(String, Option<&'static str>)> = flat
+                    .iter()
+                    .filter(|(_, _, c)| c.buying_style_source.as_deref() == Some("import"))
+                    .filter_map(|(_, _, c)| {
+                        let style = Some(c.buying_style.as_str()).filter(|s| *s != "unknown");
+                        c.email.as_ref().map(|e| (e.to_lowercase(), style))
+                    })
+                    .collect();
+                styled.sort();
+                styled.dedup_by(|a, b| a.0 == b.0);
+                for chunk in styled.chunks(BATCH) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO contact_styles (workspace_id, email, style, source, set_by, set_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (email, style)| {
+                        b.push_bind(self.ws)
+                            .push_bind(email)
+                            .push_bind(*style)
+                            .push_bind(style.map(|_| "import"))
+                            .push_bind(None::<String>)
+                            .push_bind(self.now);
+                    });
+                    qb.push(
+                        " ON CONFLICT (workspace_id, email) DO UPDATE SET style = excluded.style, \
+                         source = excluded.source, set_by = NULL, set_at = excluded.set_at",
+                    );
                     qb.build().execute(&mut *self.tx).await?;
                 }
                 Ok(())
@@ -1175,7 +1208,14 @@ async fn insert_draft(
                 Ok(jobs)
             }
 
-            async fn finish_send(&self, job: &Job, id: DraftId, delivery: &Delivery, now: OffsetDateTime) -> Result<bool> {
+            async fn finish_send(
+                &self,
+                job: &Job,
+                id: DraftId,
+                delivery: &Delivery,
+                moment: &crate::learning::timing::SendMoment,
+                now: OffsetDateTime,
+            ) -> Result<bool> {
                 let mut tx = self.begin_write().await?;
                 if !settle_job(&mut tx, job, "done", None).await? {
                     return Ok(false);
@@ -1197,6 +1237,7 @@ async fn insert_draft(
                     "UPDATE opportunities SET intro_sent_at = $1, approach = d.approach, draft_id = d.id, \
                      status = CASE WHEN opportunities.status = 'identified' THEN 'intro_sent' ELSE opportunities.status END, \
                      segment_plan = c.plan_key, segment_size = {band}, segment_industry = COALESCE(c.industry, ''), \
+                     sent_weekday = $3, sent_hour = $4, sent_days_to_renewal = $5, sent_style = $6, \
                      updated_at = $1 FROM drafts d, customers c \
                      WHERE d.id = $2 AND opportunities.id = d.opportunity_id AND c.id = opportunities.customer_id \
                      AND opportunities.intro_sent_at IS NULL",
@@ -1204,6 +1245,10 @@ async fn insert_draft(
                 ))
                 .bind(now)
                 .bind(id.0)
+                .bind(moment.weekday.map(i64::from))
+                .bind(moment.hour.map(i64::from))
+                .bind(moment.days_to_renewal)
+                .bind(moment.style.as_str())
                 .execute(&mut *tx)
                 .await?;
                 let detail = serde_json::json!({"attempts": job.attempts, "thread_id": delivery.thread_id});

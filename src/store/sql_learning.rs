@@ -4,6 +4,8 @@
 macro_rules! impl_learning {
     ($store:ident, $db:ty) => {
         use super::learning::{Learning, Outcome};
+        use crate::domain::BuyingStyle;
+        use crate::learning::timing::SendCounts;
         use crate::learning::{Counts, Segment};
 
         /// The size band of `c.seats_purchased`, as `learning::size_band` names it.
@@ -32,6 +34,63 @@ macro_rules! impl_learning {
                 "UPDATE opportunities SET {set}, outcome_note = COALESCE($2, outcome_note), updated_at = $1 \
                  WHERE workspace_id = $3 AND {target}"
             )
+        }
+
+        /// The renewal band of `o.sent_days_to_renewal`, as `learning::timing::renewal_band` names it.
+        fn renewal_band_sql() -> String {
+            use crate::learning::timing::{RENEWAL_BANDS, RENEWAL_FAR, RENEWAL_NONE, RENEWAL_PAST};
+            let mut sql = format!(
+                "CASE WHEN o.sent_days_to_renewal IS NULL THEN '{RENEWAL_NONE}' WHEN o.sent_days_to_renewal < 0 THEN '{RENEWAL_PAST}'"
+            );
+            for (max, name) in RENEWAL_BANDS {
+                sql.push_str(&format!(" WHEN o.sent_days_to_renewal <= {max} THEN '{name}'"));
+            }
+            sql.push_str(&format!(" ELSE '{RENEWAL_FAR}' END"));
+            sql
+        }
+
+        /// The counted columns and the filter shared by the outcome and send counts.
+        const POSITIVE: &str = "(o.intro_response = 'positive' OR o.meeting_booked_at IS NOT NULL OR o.status = 'won')";
+
+        fn counted_columns() -> String {
+            format!(
+                "COUNT(*) AS sent, COUNT(o.intro_response) AS replied, \
+                 CAST(SUM(CASE WHEN {POSITIVE} THEN 1 ELSE 0 END) AS BIGINT) AS positive, \
+                 COUNT(o.meeting_booked_at) AS meetings, \
+                 CAST(SUM(CASE WHEN o.status = 'won' THEN 1 ELSE 0 END) AS BIGINT) AS won, \
+                 CAST(SUM(CASE WHEN o.status IN ('won', 'lost') AND o.outcome_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) \
+                 AS decided"
+            )
+        }
+
+        fn matured_filter() -> String {
+            format!(
+                "o.workspace_id = $1 AND o.intro_sent_at IS NOT NULL AND o.approach IS NOT NULL \
+                 AND (o.intro_response IS NOT NULL OR {POSITIVE} OR o.outcome_at IS NOT NULL OR o.intro_sent_at <= $2)"
+            )
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct SendCountRow {
+            approach: String,
+            weekday: Option<i64>,
+            hour: Option<i64>,
+            renewal: String,
+            style: String,
+            sent: i64,
+            replied: i64,
+            positive: i64,
+            meetings: i64,
+            won: i64,
+            decided: i64,
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct StyleVotesRow {
+            analytical: i64,
+            driver: i64,
+            amiable: i64,
+            expressive: i64,
         }
 
         #[derive(sqlx::FromRow)]
@@ -76,21 +135,14 @@ macro_rules! impl_learning {
                 ws: &Workspace,
                 matured_before: OffsetDateTime,
             ) -> Result<Vec<(Segment, Approach, Counts)>> {
-                let positive = "(o.intro_response = 'positive' OR o.meeting_booked_at IS NOT NULL OR o.status = 'won')";
                 // Everything read is in the covering index `opportunities_outcomes`.
                 let sql = format!(
                     "SELECT o.approach, COALESCE(o.segment_plan, '') AS plan, COALESCE(o.segment_size, '') AS size, \
-                     COALESCE(o.segment_industry, '') AS industry, COALESCE(o.main_signal, '') AS signal, \
-                     COUNT(*) AS sent, COUNT(o.intro_response) AS replied, \
-                     CAST(SUM(CASE WHEN {positive} THEN 1 ELSE 0 END) AS BIGINT) AS positive, \
-                     COUNT(o.meeting_booked_at) AS meetings, \
-                     CAST(SUM(CASE WHEN o.status = 'won' THEN 1 ELSE 0 END) AS BIGINT) AS won, \
-                     CAST(SUM(CASE WHEN o.status IN ('won', 'lost') AND o.outcome_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) \
-                     AS decided \
-                     FROM opportunities o \
-                     WHERE o.workspace_id = $1 AND o.intro_sent_at IS NOT NULL AND o.approach IS NOT NULL \
-                     AND (o.intro_response IS NOT NULL OR {positive} OR o.outcome_at IS NOT NULL OR o.intro_sent_at <= $2) \
+                     COALESCE(o.segment_industry, '') AS industry, COALESCE(o.main_signal, '') AS signal, {counted} \
+                     FROM opportunities o WHERE {filter} \
                      GROUP BY o.approach, o.segment_plan, o.segment_size, o.segment_industry, o.main_signal",
+                    counted = counted_columns(),
+                    filter = matured_filter(),
                 );
                 let rows: Vec<OutcomeCountRow> =
                     sqlx::query_as(&sql).bind(ws.id).bind(matured_before).fetch_all(self.reader()).await?;
@@ -111,6 +163,115 @@ macro_rules! impl_learning {
                         Some((segment, approach, counts))
                     })
                     .collect())
+            }
+
+            async fn send_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<SendCounts>> {
+                // Everything read is in the covering index `opportunities_timing`.
+                let sql = format!(
+                    "SELECT o.approach, o.sent_weekday AS weekday, o.sent_hour AS hour, {band} AS renewal, \
+                     COALESCE(o.sent_style, 'unknown') AS style, {counted} \
+                     FROM opportunities o WHERE {filter} \
+                     GROUP BY o.sent_style, o.approach, o.sent_weekday, o.sent_hour, {band}",
+                    band = renewal_band_sql(),
+                    counted = counted_columns(),
+                    filter = matured_filter(),
+                );
+                let rows: Vec<SendCountRow> =
+                    sqlx::query_as(&sql).bind(ws.id).bind(matured_before).fetch_all(self.reader()).await?;
+                let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+                let small = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
+                Ok(rows
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some(SendCounts {
+                            approach: r.approach.parse::<Approach>().ok()?,
+                            weekday: small(r.weekday),
+                            hour: small(r.hour),
+                            renewal: r.renewal,
+                            style: r.style.parse().unwrap_or_default(),
+                            counts: Counts {
+                                sent: n(r.sent),
+                                replied: n(r.replied),
+                                positive: n(r.positive),
+                                meetings: n(r.meetings),
+                                won: n(r.won),
+                                decided: n(r.decided),
+                            },
+                        })
+                    })
+                    .collect())
+            }
+
+            async fn note_reply_style(
+                &self,
+                ws: &Workspace,
+                email: &str,
+                cue: Option<BuyingStyle>,
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let email = email.trim().to_lowercase();
+                let vote = |s: BuyingStyle| i64::from(cue == Some(s));
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO contact_styles (workspace_id, email, set_at, replies, analytical, driver, amiable, expressive) \
+                     VALUES ($1, $2, $3, 1, $4, $5, $6, $7) ON CONFLICT (workspace_id, email) DO UPDATE SET \
+                     replies = contact_styles.replies + 1, analytical = contact_styles.analytical + excluded.analytical, \
+                     driver = contact_styles.driver + excluded.driver, amiable = contact_styles.amiable + excluded.amiable, \
+                     expressive = contact_styles.expressive + excluded.expressive",
+                )
+                .bind(ws.id)
+                .bind(&email)
+                .bind(now)
+                .bind(vote(BuyingStyle::Analytical))
+                .bind(vote(BuyingStyle::Driver))
+                .bind(vote(BuyingStyle::Amiable))
+                .bind(vote(BuyingStyle::Expressive))
+                .execute(&mut *tx)
+                .await?;
+                let v: StyleVotesRow = sqlx::query_as(
+                    "SELECT analytical, driver, amiable, expressive FROM contact_styles WHERE workspace_id = $1 AND email = $2",
+                )
+                .bind(ws.id)
+                .bind(&email)
+                .fetch_one(&mut *tx)
+                .await?;
+                let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+                let inferred = crate::learning::styles::infer([n(v.analytical), n(v.driver), n(v.amiable), n(v.expressive)]);
+                sqlx::query("UPDATE contact_styles SET inferred = $1 WHERE workspace_id = $2 AND email = $3")
+                    .bind(inferred.map(BuyingStyle::as_str))
+                    .bind(ws.id)
+                    .bind(&email)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_buying_style(
+                &self,
+                ws: &Workspace,
+                email: &str,
+                style: BuyingStyle,
+                by: &str,
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let style = Some(style).filter(|s| *s != BuyingStyle::Unknown).map(BuyingStyle::as_str);
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO contact_styles (workspace_id, email, style, source, set_by, set_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, email) DO UPDATE SET \
+                     style = excluded.style, source = excluded.source, set_by = excluded.set_by, set_at = excluded.set_at",
+                )
+                .bind(ws.id)
+                .bind(email.trim().to_lowercase())
+                .bind(style)
+                .bind(style.map(|_| "csm"))
+                .bind(style.map(|_| by))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

@@ -26,8 +26,12 @@ mod dialect {
     pub const SKIP_LOCKED: &str = "";
     pub const CONTACTS_JSON: &str = "(SELECT json_group_array(json_object('name', x.name, 'email', x.email, \
         'title', x.title, 'role', x.role, 'primary', json(CASE WHEN x.is_primary THEN 'true' ELSE 'false' END), \
-        'tracking_opt_out', json(CASE WHEN x.tracking_opt_out THEN 'true' ELSE 'false' END))) \
-        FROM (SELECT * FROM contacts WHERE customer_id = c.id ORDER BY position) x)";
+        'tracking_opt_out', json(CASE WHEN x.tracking_opt_out THEN 'true' ELSE 'false' END), \
+        'time_zone', x.time_zone, 'buying_style', x.buying_style, 'buying_style_source', x.buying_style_source)) \
+        FROM (SELECT k.*, COALESCE(s.style, s.inferred, 'unknown') AS buying_style, \
+        CASE WHEN s.style IS NOT NULL THEN s.source WHEN s.inferred IS NOT NULL THEN 'inferred' END AS buying_style_source \
+        FROM contacts k LEFT JOIN contact_styles s ON s.workspace_id = c.workspace_id AND s.email = lower(k.email) \
+        WHERE k.customer_id = c.id ORDER BY k.position) x)";
     pub const REQUESTS_JSON: &str = "(SELECT json_group_array(json_object('feature', x.feature_key, \
         'requested_at', x.requested_at, 'note', x.note)) \
         FROM (SELECT * FROM feature_requests WHERE customer_id = c.id ORDER BY requested_at, id) x)";

@@ -35,6 +35,7 @@ fn new_customer(ext: &str, plan: &str) -> NewCustomer {
         industry: None,
         csm_email: None,
         ae_email: None,
+        time_zone: None,
     }
 }
 

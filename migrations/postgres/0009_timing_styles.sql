@@ -1,0 +1,33 @@
+-- Timing and buying style, for learning when to send and how to write.
+-- IANA time zones (e.g. Europe/Berlin): the contact's, else the customer's, gives the recipient's clock.
+ALTER TABLE customers ADD COLUMN time_zone TEXT;
+ALTER TABLE contacts ADD COLUMN time_zone TEXT;
+-- A person's buying style, by email address within the workspace, so that it outlives re-imports of the
+-- contact rows. `style` is set explicitly (source `import` or `csm`); the votes count the human replies
+-- whose wording suggested a style, and `inferred` is the style they agree on once there are enough.
+CREATE TABLE contact_styles (
+    workspace_id BIGINT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    style TEXT,
+    source TEXT,
+    set_by TEXT,
+    set_at TIMESTAMPTZ,
+    replies BIGINT NOT NULL DEFAULT 0,
+    analytical BIGINT NOT NULL DEFAULT 0,
+    driver BIGINT NOT NULL DEFAULT 0,
+    amiable BIGINT NOT NULL DEFAULT 0,
+    expressive BIGINT NOT NULL DEFAULT 0,
+    inferred TEXT,
+    PRIMARY KEY (workspace_id, email)
+);
+-- The recipient's clock and situation when the introduction went out: weekday (0 = Monday) and hour in
+-- their time zone (NULL when no zone is known), days before renewal (NULL without a renewal date) and
+-- their buying style (`unknown` when none).
+ALTER TABLE opportunities ADD COLUMN sent_weekday BIGINT;
+ALTER TABLE opportunities ADD COLUMN sent_hour BIGINT;
+ALTER TABLE opportunities ADD COLUMN sent_days_to_renewal BIGINT;
+ALTER TABLE opportunities ADD COLUMN sent_style TEXT;
+-- Covers the timing and style counts, as opportunities_outcomes covers the approach counts.
+CREATE INDEX opportunities_timing ON opportunities(workspace_id, sent_style, approach, sent_weekday, sent_hour,
+    sent_days_to_renewal, intro_sent_at, intro_response, meeting_booked_at, status, outcome_at)
+    WHERE intro_sent_at IS NOT NULL;
