@@ -448,7 +448,7 @@ fn zone(id: &str) -> &'static str {
 fn style(id: &str) -> Option<&'static str> {
     match id {
         "globex" | "aperture" => Some("analytical"),
-        "initech" | "stark" => Some("driver"),
+        "stark" | "umbrella" => Some("driver"),
         "sterling" => Some("amiable"),
         "bluesun" => Some("expressive"),
         _ => None,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::context::ExpansionContext;
-use crate::domain::{group_thousands, Approach, Fact, Feature, Plan, SignalKind, Tone};
+use crate::domain::{group_thousands, Approach, BuyingStyle, Fact, Feature, Plan, SignalKind, Tone};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Limit {
@@ -50,6 +50,13 @@ pub struct Model {
     pub csm_name: String,
     pub csm_title: Option<String>,
     pub calendar_url: Option<String>,
+    /// The recipient's buying style: `analytical` adds `figures` and `comparison`; `driver` gets three
+    /// lines and a direct question.
+    pub style: &'static str,
+    /// Usage figures for an analytical reader, e.g. "71 people active in the last 30 days".
+    pub figures: Vec<String>,
+    /// The current and the target plan side by side, for an analytical reader.
+    pub comparison: Vec<String>,
 }
 
 /// Why an email cannot be composed.
@@ -125,6 +132,69 @@ fn additions(current: Option<&Plan>, target: &Plan, features: &[Feature], reques
     let asked = new_features.iter().filter(|o| o.requested).count();
     out.extend(new_features.into_iter().take(asked + MAX_UNASKED_FEATURES));
     out
+}
+
+/// A plan's limits in words ("up to 100 users, 50,000 API calls a month"), each figure a fact.
+fn plan_line(plan: &Plan, role: &str, facts: &mut Vec<Fact>) -> String {
+    let users = match plan.seat_limit {
+        Some(n) => {
+            facts.push(Fact { name: format!("{role}.seat_limit"), value: group_thousands(n) });
+            format!("up to {} users", group_thousands(n))
+        }
+        None => "unlimited users".to_string(),
+    };
+    let api = match plan.api_calls_per_month {
+        Some(n) => {
+            facts.push(Fact { name: format!("{role}.api_calls_per_month"), value: group_thousands(n) });
+            format!("{} API calls a month", group_thousands(n))
+        }
+        None => "unlimited API calls".to_string(),
+    };
+    format!("{users}, {api}")
+}
+
+/// The figures and the side-by-side comparison an analytical reader gets.
+fn analytical(
+    ctx: &ExpansionContext,
+    current: Option<&Plan>,
+    target: Option<&Plan>,
+    offers: &[Offer],
+    facts: &mut Vec<Fact>,
+) -> (Vec<String>, Vec<String>) {
+    let mut figures = Vec::new();
+    let seats = &ctx.usage.seats;
+    // Limits the email already states are not repeated.
+    let stated = |kind: SignalKind| ctx.signals.iter().any(|s| s.kind == kind);
+    if let (Some(used), false) = (seats.used, stated(SignalKind::SeatLimit)) {
+        facts.push(Fact { name: "usage.seats.used".into(), value: group_thousands(used) });
+        facts.push(Fact { name: "usage.seats.purchased".into(), value: group_thousands(seats.purchased) });
+        figures.push(format!("{} of {} licences assigned", group_thousands(used), group_thousands(seats.purchased)));
+    }
+    if let Some(active) = seats.monthly_active_users {
+        facts.push(Fact { name: "usage.seats.monthly_active_users".into(), value: group_thousands(active) });
+        figures.push(format!("{} people active in the last 30 days", group_thousands(active)));
+    }
+    let api = &ctx.usage.api_calls;
+    if let (Some(calls), false) = (api.last_30_days, stated(SignalKind::ApiLimit)) {
+        facts.push(Fact { name: "usage.api_calls.last_30_days".into(), value: group_thousands(calls) });
+        let of = api.limit.map(|l| {
+            facts.push(Fact { name: "usage.api_calls.limit".into(), value: group_thousands(l) });
+            format!(", of an allowance of {}", group_thousands(l))
+        });
+        figures.push(format!("{} API calls in the last 30 days{}", group_thousands(calls), of.unwrap_or_default()));
+    }
+    let mut comparison = Vec::new();
+    if let (Some(current), Some(target)) = (current, target) {
+        comparison.push(format!("{} (your plan today): {}", current.name, plan_line(current, "current_plan", facts)));
+        let features: Vec<&str> = offers
+            .iter()
+            .filter(|o| !o.name.starts_with("Up to") && !o.name.starts_with("Unlimited") && !o.name.contains("API"))
+            .map(|o| o.name.as_str())
+            .collect();
+        let plus = if features.is_empty() { String::new() } else { format!(", plus {}", features.join(", ")) };
+        comparison.push(format!("{}: {}{plus}", target.name, plan_line(target, "target_plan", facts)));
+    }
+    (figures, comparison)
 }
 
 /// Builds the model and its facts. `plans` and `features` are the workspace catalog.
@@ -240,6 +310,13 @@ pub fn model(
     for r in &requested {
         facts.push(Fact { name: "feature_requests.name".into(), value: r.clone() });
     }
+    let style = contact.buying_style.unwrap_or_default();
+    let (figures, comparison) = if style == BuyingStyle::Analytical {
+        let target = target.filter(|_| !same_plan);
+        analytical(ctx, current, target, &offers, &mut facts)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let csm = ctx.csm.as_ref();
     let model = Model {
         approach: approach.as_str(),
@@ -261,6 +338,9 @@ pub fn model(
         csm_name: csm.map_or_else(|| "Your Customer Success Manager".to_string(), |c| c.name.clone()),
         csm_title: csm.and_then(|c| c.title.clone()),
         calendar_url: csm.and_then(|c| c.calendar_url.clone()).filter(|u| links_ok(u)),
+        style: style.as_str(),
+        figures,
+        comparison,
     };
     Ok((model, facts))
 }

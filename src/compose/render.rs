@@ -10,8 +10,10 @@ use crate::domain::Approach;
 const LAYOUT_MJML: &str = include_str!("../../templates/emails/layout.mjml");
 
 /// Built-in templates: `(name, source)`.
-const BUILTIN: [(&str, &str); 11] = [
+const BUILTIN: [(&str, &str); 13] = [
     ("_options.txt", include_str!("../../templates/emails/_options.txt")),
+    ("_figures.txt", include_str!("../../templates/emails/_figures.txt")),
+    ("_driver.txt", include_str!("../../templates/emails/_driver.txt")),
     ("_ask.txt", include_str!("../../templates/emails/_ask.txt")),
     ("_signature.txt", include_str!("../../templates/emails/_signature.txt")),
     ("problem_solving/subject.txt", include_str!("../../templates/emails/problem_solving/subject.txt")),
@@ -29,6 +31,8 @@ const BUILTIN: [(&str, &str); 11] = [
 pub struct Renderer {
     env: Environment<'static>,
     url: Regex,
+    /// Approaches whose templates the workspace replaced: their body is used for every buying style.
+    overridden: Vec<Approach>,
 }
 
 /// A run of text in the HTML: plain, bold, or a link.
@@ -68,7 +72,11 @@ impl Renderer {
             .map_err(|e| template_error("layout.mjml", e))?;
         // Named .html, so every value is HTML-escaped, in text and in attributes alike.
         env.add_template_owned("layout.html", html).map_err(|e| template_error("layout.html", e))?;
-        Ok(Renderer { env, url: Regex::new(r#"https?://[^\s<>"]+"#).map_err(|e| template_error("url pattern", e))? })
+        Ok(Renderer {
+            env,
+            url: Regex::new(r#"https?://[^\s<>"]+"#).map_err(|e| template_error("url pattern", e))?,
+            overridden: Vec::new(),
+        })
     }
 
     /// Replaces an approach's subject and body templates; a template that does not parse is refused.
@@ -78,7 +86,9 @@ impl Renderer {
         self.env
             .add_template_owned(subject_name.clone(), subject.to_string())
             .map_err(|e| template_error(&subject_name, e))?;
-        self.env.add_template_owned(body_name.clone(), body.to_string()).map_err(|e| template_error(&body_name, e))
+        self.env.add_template_owned(body_name.clone(), body.to_string()).map_err(|e| template_error(&body_name, e))?;
+        self.overridden.push(approach);
+        Ok(())
     }
 
     /// The built-in subject and body templates of an approach.
@@ -94,9 +104,12 @@ impl Renderer {
     /// Subject and text for the approach.
     pub fn subject_and_text(&self, approach: Approach, model: &Model) -> Result<(String, String), ComposeError> {
         // Converted once for both templates.
+        let driver = model.style == "driver" && !self.overridden.contains(&approach);
         let model = Value::from_serialize(model);
         let subject = self.render(&format!("{}/subject.txt", approach.as_str()), &model)?;
-        let text = self.render(&format!("{}/body.txt", approach.as_str()), &model)?;
+        // A driver gets the same three lines whatever the approach; the approach picks the first line.
+        let body = if driver { "_driver.txt".to_string() } else { format!("{}/body.txt", approach.as_str()) };
+        let text = self.render(&body, &model)?;
         Ok((single_line(&subject), self.tidy(&text)))
     }
 

@@ -47,13 +47,15 @@ struct Case {
     arr: i64,
     requested: bool,
     renewal: Option<i64>,
+    /// Index into `BuyingStyle::ALL`.
+    style: usize,
 }
 
 fn case() -> impl Strategy<Value = Case> {
     (name(), name(), name(), name(), 0usize..3, 0i64..120, (0i64..150, 0i64..150), (0i64..60_000, 0i64..60_000))
         .prop_flat_map(|(company, contact, csm, feature_name, plan, seats, used, api)| {
-            (1_000_003i64..9_000_000, any::<bool>(), prop::option::of(-10i64..200)).prop_map(
-                move |(arr, requested, renewal)| Case {
+            (1_000_003i64..9_000_000, any::<bool>(), prop::option::of(-10i64..200), 0usize..5).prop_map(
+                move |(arr, requested, renewal, style)| Case {
                     company: company.clone(),
                     contact: contact.clone(),
                     csm: csm.clone(),
@@ -65,6 +67,7 @@ fn case() -> impl Strategy<Value = Case> {
                     arr,
                     requested,
                     renewal,
+                    style,
                 },
             )
         })
@@ -131,6 +134,7 @@ fn compose_case(
         role: None,
         primary: true,
         tracking_opt_out: false,
+        buying_style: crate::domain::BuyingStyle::ALL[c.style],
         ..Contact::default()
     }];
     let csm = TeamMember {
@@ -208,4 +212,83 @@ proptest! {
         let leftover = email.html.contains("{{") || email.html.contains("{%");
         prop_assert!(!leftover, "template syntax left in the HTML");
     }
+}
+
+/// Acme at 98 of 100 licences on Growth, asking for a Scale feature, written to a reader of `style`.
+fn acme(style: usize, approach: Approach) -> (Email, ExpansionContext) {
+    let c = Case {
+        company: "Acme Corp".into(),
+        contact: "Jennifer Walsh".into(),
+        csm: "Sarah Chen".into(),
+        feature_name: "Advanced analytics".into(),
+        plan: 1,
+        seats: 100,
+        used: (90, 98),
+        api: (20_000, 30_000),
+        arr: 120_000,
+        requested: true,
+        renewal: Some(75),
+        style,
+    };
+    let (email, ctx) = compose_case(&Composer::new().unwrap(), &c, approach, Tone::Soft);
+    (email.unwrap(), ctx)
+}
+
+#[test]
+fn an_analytical_reader_gets_the_figures_and_a_comparison_all_grounded() {
+    let (plain, _) = acme(4, Approach::ProblemSolving);
+    let (email, _) = acme(0, Approach::ProblemSolving);
+    assert!(!plain.text.contains("Side by side"), "{}", plain.text);
+    assert!(email.text.contains("people active in the last 30 days"), "{}", email.text);
+    // The licence and API limits are already in the email's first lines: they are not repeated.
+    assert_eq!(email.text.matches("98 of 100").count(), 1, "{}", email.text);
+    assert!(!email.text.contains("API calls in the last 30 days"), "{}", email.text);
+    assert!(email.text.contains("Side by side:\n- Growth (your plan today): up to 100 users, 1,000,000 API calls a month\n- Scale: unlimited users, 5,000,000 API calls a month, plus Advanced analytics"), "{}", email.text);
+    assert!(email.checks.grounding.ungrounded.is_empty(), "{:?}", email.checks.grounding.ungrounded);
+    assert!(email.text.lines().count() > plain.text.lines().count() + 5);
+    // The choice is still offered.
+    assert!(email.text.contains("Option 1") && email.text.contains("Option 2"));
+}
+
+#[test]
+fn a_driver_gets_three_lines_and_a_direct_question() {
+    let (plain, _) = acme(4, Approach::ProblemSolving);
+    for approach in Approach::ALL {
+        let (email, _) = acme(1, approach);
+        let body: Vec<&str> = email.text.split("\n\n").collect();
+        assert_eq!(body[0], "Hi Jennifer,");
+        let lines: Vec<&str> = body[1].lines().collect();
+        assert_eq!(lines.len(), 3, "{approach:?}:\n{}", email.text);
+        assert!(lines[1].starts_with("Two options: ") && lines[1].contains(" or move to Scale"), "{}", lines[1]);
+        assert!(lines[2].starts_with("Which would you prefer?"), "{}", lines[2]);
+        assert!(email.checks.grounding.ungrounded.is_empty(), "{:?}", email.checks.grounding.ungrounded);
+        assert!(email.text.len() * 2 < plain.text.len(), "{approach:?} is not short:\n{}", email.text);
+    }
+    let (email, _) = acme(1, Approach::ProblemSolving);
+    assert!(
+        email.text.contains("Acme Corp is at 98 of 100 licences in use and 85% of your monthly API"),
+        "{}",
+        email.text
+    );
+    let (email, _) = acme(1, Approach::Educational);
+    assert!(
+        email.text.contains("Acme Corp is at 98 of 100"),
+        "the approach picks the first line from what there is:\n{}",
+        email.text
+    );
+}
+
+#[test]
+fn a_workspace_template_is_kept_for_every_style() {
+    let composer = Composer::new().unwrap().with_overrides(&[crate::domain::TemplateOverride {
+        approach: Approach::ProblemSolving,
+        subject: "Hello {{ company }}".into(),
+        body: "Hi {{ first_name }}, a note for a {{ style }} reader.".into(),
+        updated_at: time::OffsetDateTime::UNIX_EPOCH,
+    }]);
+    let composer = composer.unwrap();
+    let (_, ctx) = acme(1, Approach::ProblemSolving);
+    let plans = plans(&["insights".to_string()]);
+    let email = composer.compose(&ctx, &plans, &[], Approach::ProblemSolving, Tone::Soft).unwrap();
+    assert_eq!(email.text, "Hi Jennifer, a note for a driver reader.\n");
 }

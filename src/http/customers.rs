@@ -95,6 +95,8 @@ pub struct CustomerView {
     pub csm: Option<String>,
     /// Email of the customer's Account Executive.
     pub ae: Option<String>,
+    /// IANA time zone, for contacts that have none.
+    pub time_zone: Option<String>,
     #[schema(value_type = Vec<Object>)]
     pub contacts: Vec<Contact>,
 }
@@ -114,6 +116,7 @@ impl From<CustomerRecord> for CustomerView {
             industry: c.industry,
             csm: c.csm_email,
             ae: c.ae_email,
+            time_zone: c.time_zone,
             contacts: r.contacts,
         }
     }

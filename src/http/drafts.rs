@@ -132,7 +132,7 @@ fn approach_and_tone(approach: Option<&str>, tone: Option<&str>) -> ApiResult<(O
     Ok((approach, tone))
 }
 
-fn draft_id(id: &str) -> ApiResult<DraftId> {
+pub(super) fn draft_id(id: &str) -> ApiResult<DraftId> {
     id.parse().map_err(|_| ApiError::not_found(&format!("Draft `{id}`")))
 }
 

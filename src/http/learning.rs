@@ -4,16 +4,20 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use super::auth::Auth;
-use super::drafts::parse_json;
+use super::customers::resolve_record;
+use super::drafts::{draft_id, parse_json};
 use super::error::{ApiError, ApiResult, ErrorBody};
 use super::opportunities::{note, opportunity_for};
 use super::AppState;
+use crate::domain::{BuyingStyle, Contact};
 use crate::learning::insights::{self, ApproachInsights};
+use crate::learning::styles::{self, StyleInsights};
+use crate::learning::timing::{self, Suggestion, TimingInsights};
 use crate::services::{load_evidence, MATURITY_DAYS};
 use crate::store::{OpportunityRow, Outcome};
 
@@ -69,4 +73,124 @@ pub async fn record_outcome(
 pub async fn approaches(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<ApproachInsights>> {
     let evidence = load_evidence(&state.store, &auth.0.workspace, state.clock.now()).await?;
     Ok(Json(insights::approaches(&evidence, MATURITY_DAYS)))
+}
+
+/// When introductions get replies: by the recipient's weekday and hour (their time zone: the contact's,
+/// else the customer's) and by days before renewal, with 90% credible intervals, a suggested send time
+/// once there is enough data, and a plain-language summary.
+#[utoipa::path(get, path = "/api/insights/timing", tag = "learning", operation_id = "timing_insights", security(("bearer" = [])),
+    responses((status = 200, body = TimingInsights), (status = 401, body = ErrorBody)))]
+pub async fn timing(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<TimingInsights>> {
+    let rows = state.store.send_counts(&auth.0.workspace, matured_before(&state)).await?;
+    Ok(Json(timing::insights(&rows)))
+}
+
+/// Which approaches convert with each buying style, with 90% credible intervals and a summary.
+#[utoipa::path(get, path = "/api/insights/styles", tag = "learning", operation_id = "style_insights", security(("bearer" = [])),
+    responses((status = 200, body = StyleInsights), (status = 401, body = ErrorBody)))]
+pub async fn styles(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<StyleInsights>> {
+    let rows = state.store.send_counts(&auth.0.workspace, matured_before(&state)).await?;
+    Ok(Json(styles::insights(&rows)))
+}
+
+fn matured_before(state: &AppState) -> OffsetDateTime {
+    state.clock.now() - time::Duration::days(MATURITY_DAYS)
+}
+
+/// A suggested send time for one draft's recipient.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SendTime {
+    /// The next instant in the suggested window, in the recipient's time zone; `null` when there is no
+    /// suggestion yet or the recipient's time zone is unknown.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    pub send_at: Option<OffsetDateTime>,
+    /// The recipient's IANA time zone (the contact's, else the customer's).
+    pub time_zone: Option<String>,
+    pub suggestion: Option<Suggestion>,
+    /// Why, or why not.
+    pub reason: String,
+}
+
+/// The suggested send time for a draft: the next instant, at least an hour from now, in the weekday and
+/// hours that get the most replies, on the recipient's clock.
+#[utoipa::path(get, path = "/api/drafts/{id}/send-time", tag = "learning", operation_id = "draft_send_time",
+    params(("id" = String, Path, description = "Draft id (drf_1)")), security(("bearer" = [])),
+    responses((status = 200, body = SendTime), (status = 404, body = ErrorBody)))]
+pub async fn send_time(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<SendTime>> {
+    let ws = &auth.0.workspace;
+    let draft =
+        state.store.draft(ws, draft_id(&id)?).await?.ok_or_else(|| ApiError::not_found(&format!("Draft `{id}`")))?;
+    let record = state.store.customer_record(ws, draft.customer_id).await?;
+    let to = draft.to.first().map(|m| m.email.to_lowercase());
+    let zone = record.as_ref().and_then(|r| {
+        let contact = r.contacts.iter().find(|c| c.email.as_deref().map(str::to_lowercase) == to);
+        contact.and_then(|c| c.time_zone.clone()).or_else(|| r.customer.time_zone.clone())
+    });
+    let rows = state.store.send_counts(ws, matured_before(&state)).await?;
+    let insights = timing::insights(&rows);
+    let now = state.clock.now();
+    let (send_at, reason) = match (&insights.suggestion, &zone) {
+        (None, _) => (None, insights.summary.first().cloned().unwrap_or_default()),
+        (Some(_), None) => (
+            None,
+            format!(
+                "The recipient's time zone is unknown: set one on {} or the contact to get a suggested time.",
+                record.as_ref().map_or("the customer", |r| r.customer.name.as_str())
+            ),
+        ),
+        (Some(s), Some(z)) => (timing::next_send_at(now + time::Duration::hours(1), z, s), s.reason.clone()),
+    };
+    Ok(Json(SendTime { send_at, time_zone: zone, suggestion: insights.suggestion, reason }))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPatch {
+    /// analytical, driver, amiable, expressive, or unknown to clear it (replies may then infer one).
+    buying_style: Option<String>,
+}
+
+/// Sets a contact's buying style. It is kept by email address, so it outlives re-imports of the contacts;
+/// a later import with a style, or another call, replaces it. Admins, the customer's CSM and its AE may
+/// set it.
+#[utoipa::path(patch, path = "/api/customers/{id}/contacts/{email}", tag = "customers", operation_id = "patch_contact",
+    params(("id" = String, Path, description = "Internal id (cus_1), external id, or unambiguous name"),
+           ("email" = String, Path, description = "The contact's email address")),
+    request_body(content = ContactPatch, content_type = "application/json"), security(("bearer" = [])),
+    responses((status = 200, description = "The contact as it is now", body = Object), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 422, description = "invalid_buying_style, invalid_body", body = ErrorBody)))]
+pub async fn patch_contact(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, email)): Path<(String, String)>,
+    body: Bytes,
+) -> ApiResult<Json<Contact>> {
+    let body: ContactPatch = parse_json(&body)?;
+    let style = match body.buying_style.as_deref() {
+        Some(s) => Some(s.parse::<BuyingStyle>().map_err(|m| ApiError::unprocessable("invalid_buying_style", m))?),
+        None => None,
+    };
+    let ws = &auth.0.workspace;
+    let record = resolve_record(&state, ws, &id).await?;
+    let wanted = email.trim().to_lowercase();
+    let known = record.contacts.iter().any(|c| c.email.as_deref().map(str::to_lowercase).as_deref() == Some(&wanted));
+    if !known {
+        return Err(ApiError::not_found(&format!("Contact `{email}` of {}", record.customer.name)));
+    }
+    let member = &auth.0.member;
+    let is_ae = record.customer.ae_email.as_deref() == Some(member.email.as_str());
+    if !crate::lifecycle::may_act_for(member, &record.customer) && !is_ae {
+        return Err(ApiError::forbidden("Only an admin, the customer's CSM or its AE may change a contact"));
+    }
+    if let Some(style) = style {
+        state.store.set_buying_style(ws, &wanted, style, &member.email, state.clock.now()).await?;
+    }
+    let record = resolve_record(&state, ws, &record.customer.id.to_string()).await?;
+    record
+        .contacts
+        .into_iter()
+        .find(|c| c.email.as_deref().map(str::to_lowercase).as_deref() == Some(&wanted))
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(&format!("Contact `{email}`")))
 }

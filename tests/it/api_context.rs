@@ -241,6 +241,7 @@ async fn search_finds_customers_by_part_of_a_name() {
         "plan",
         "renewal_date",
         "seats_purchased",
+        "time_zone",
     ];
     assert_eq!(keys, expected);
     assert_eq!(
