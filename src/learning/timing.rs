@@ -100,7 +100,8 @@ pub struct Bucket {
     pub positive_rate: Estimate,
 }
 
-/// A suggested send time.
+/// A suggested send time: the hours (and, when one stands out, the weekday) with the best positive-reply
+/// rate on the recipient's clock.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     /// The weekday to send on, when one stands out (else any working day).
@@ -145,34 +146,35 @@ fn bucket(key: &str, counts: Counts, overall: (f64, f64)) -> Bucket {
     }
 }
 
-/// The bucket with the highest estimated reply rate among those with enough introductions.
+/// The bucket with the highest estimated positive-reply rate among those with enough introductions. A
+/// "no thanks" is a reply too: the suggestion follows the replies that move the conversation on.
 fn best(buckets: &[Bucket]) -> Option<&Bucket> {
     buckets
         .iter()
         .filter(|b| b.counts.sent >= MIN_BUCKET)
-        .max_by(|a, b| a.reply_rate.mean.total_cmp(&b.reply_rate.mean))
+        .max_by(|a, b| a.positive_rate.mean.total_cmp(&b.positive_rate.mean))
 }
 
-/// Whether a bucket's reply rate stands out from the rest of its kind: its likely range lies above the
-/// others' mean.
+/// Whether a bucket's positive-reply rate stands out from the rest of its kind: its likely range lies
+/// above the others' mean.
 fn stands_out(best: &Bucket, all: &[Bucket]) -> (bool, u32, u32) {
-    let (mut replied, mut sent) = (0, 0);
+    let (mut positive, mut sent) = (0, 0);
     for b in all.iter().filter(|b| b.key != best.key) {
-        replied += b.counts.replied;
+        positive += b.counts.positive;
         sent += b.counts.sent;
     }
-    let rest = if sent == 0 { 0.0 } else { f64::from(replied) / f64::from(sent) };
-    (sent > 0 && best.reply_rate.low > rest, replied, sent)
+    let rest = if sent == 0 { 0.0 } else { f64::from(positive) / f64::from(sent) };
+    (sent > 0 && best.positive_rate.low > rest, positive, sent)
 }
 
 fn clause(b: &Bucket, what: &str, rest: (u32, u32), others: &str) -> String {
     let mut s = format!(
-        "{what} {} of {} introductions got a reply ({}, likely between {} and {})",
-        b.counts.replied,
+        "{what} {} of {} introductions got a positive reply ({}, likely between {} and {})",
+        b.counts.positive,
         b.counts.sent,
-        pct(b.reply_rate.mean),
-        pct(b.reply_rate.low),
-        pct(b.reply_rate.high)
+        pct(b.positive_rate.mean),
+        pct(b.positive_rate.low),
+        pct(b.positive_rate.high)
     );
     if rest.1 > 0 {
         s.push_str(&format!(", against {} of {} {others}", rest.0, rest.1));
@@ -258,18 +260,16 @@ pub fn insights(rows: &[SendCounts]) -> TimingInsights {
             s.reason
         ));
     }
-    let with_replies: Vec<&Bucket> = by_renewal.iter().filter(|b| b.counts.sent >= MIN_BUCKET).collect();
-    if let Some(r) = with_replies.iter().max_by(|a, b| a.reply_rate.mean.total_cmp(&b.reply_rate.mean)) {
-        if with_replies.len() > 1 {
-            summary.push(format!(
-                "By renewal: {} of {} introductions sent {} got a reply ({}), the best of {} renewal windows.",
-                r.counts.replied,
-                r.counts.sent,
-                renewal_words(&r.key),
-                pct(r.reply_rate.mean),
-                with_replies.len()
-            ));
-        }
+    let windows: Vec<&Bucket> = by_renewal.iter().filter(|b| b.counts.sent >= MIN_BUCKET).collect();
+    if let (Some(r), true) = (best(&by_renewal), windows.len() > 1) {
+        summary.push(format!(
+            "By renewal: {} of {} introductions sent {} got a positive reply ({}), the best of {} renewal windows.",
+            r.counts.positive,
+            r.counts.sent,
+            renewal_words(&r.key),
+            pct(r.positive_rate.mean),
+            windows.len()
+        ));
     }
     TimingInsights {
         outcomes: total.sent,
@@ -335,7 +335,7 @@ mod tests {
             renewal: "31-90".into(),
             style: BuyingStyle::Unknown,
             approach: Approach::ProblemSolving,
-            counts: Counts { sent, replied, positive: replied / 2, ..Counts::default() },
+            counts: Counts { sent, replied: sent.min(replied + 2), positive: replied, ..Counts::default() },
         }
     }
 
@@ -381,7 +381,7 @@ mod tests {
         );
         // The counts are still reported.
         assert_eq!(i.by_weekday[1].counts.sent, 20);
-        assert_eq!(i.by_hour[1].counts.replied, 10);
+        assert_eq!(i.by_hour[1].counts.positive, 10);
     }
 
     #[test]
@@ -391,7 +391,7 @@ mod tests {
         let s = i.suggestion.expect("enough data");
         assert_eq!((s.weekday.as_deref(), s.hours.as_str(), s.hour), (Some("Tuesday"), "9:00-12:00", 9));
         assert!(
-            s.reason.starts_with("Between 9:00-12:00 their time, 23 of 40 introductions got a reply"),
+            s.reason.starts_with("Between 9:00-12:00 their time, 23 of 40 introductions got a positive reply"),
             "{}",
             s.reason
         );

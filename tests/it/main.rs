@@ -10,6 +10,7 @@ mod api_import;
 mod api_learning;
 mod api_sending;
 mod api_templates;
+mod api_timing;
 mod api_web;
 mod approval_property;
 mod classifier_corpus;
