@@ -215,17 +215,42 @@
       ["ARR", money.format(c.arr)],
       ["Opportunity", opp ? `${words(opp.kind)} to ${opp.target_plan.name}, ${number.format(opp.seats)} seats, ${money.format(opp.annual_value)} a year` : "none right now"],
       ["Opportunity status", opp ? words(opp.status) : null],
-      ["Contact", ctx.contact ? `${ctx.contact.name}${ctx.contact.title ? ", " + ctx.contact.title : ""}` : "no contact on file"],
+      ["Contact", ctx.contact ? `${ctx.contact.name}${ctx.contact.title ? ", " + ctx.contact.title : ""}${ctx.contact.time_zone ? ` (${ctx.contact.time_zone})` : ""}` : "no contact on file"],
     ];
     const card = h("section", { className: "card context", "aria-label": `Expansion context for ${c.name}` },
       h("h2", {}, `${c.name}: expansion context`),
       facts(rows));
+    if (ctx.contact && ctx.contact.email) card.append(styleControl(c, ctx.contact));
     if (opp && opp.rationale) card.append(h("p", { className: "hint" }, opp.rationale));
     if (ctx.signals.length) {
       card.append(h("h3", {}, "Signals"),
         h("ul", { className: "signals" }, ctx.signals.map((s) => h("li", {}, `${s.summary} `, h("span", { className: "badge" }, `${words(s.kind)} · ${pct(s.strength)}`)))));
     }
     return card;
+  }
+
+  const STYLES = { unknown: "Unknown", analytical: "Analytical: figures and a comparison", driver: "Driver: three lines and a direct question", amiable: "Amiable", expressive: "Expressive" };
+  const SOURCES = { import: "from the CRM", csm: "set by a CSM", inferred: "inferred from their replies" };
+
+  /** The contact's buying style, which the CSM may change; new drafts are written for it. */
+  function styleControl(customer, contact) {
+    const id = `style-${customer.id}-${Math.random().toString(36).slice(2, 8)}`;
+    const select = h("select", { id }, Object.entries(STYLES).map(([value, label]) => h("option", { value }, label)));
+    select.value = contact.buying_style || "unknown";
+    const note = h("span", { className: "hint", role: "status" }, contact.buying_style_source ? SOURCES[contact.buying_style_source] || "" : "");
+    select.addEventListener("change", async () => {
+      select.disabled = true;
+      try {
+        const saved = await api("PATCH", `/api/customers/${customer.id}/contacts/${encodeURIComponent(contact.email)}`, { buying_style: select.value });
+        select.value = saved.buying_style;
+        note.textContent = `Saved${saved.buying_style_source ? ", " + SOURCES[saved.buying_style_source] : ""}. New drafts for ${contact.name} use it.`;
+      } catch (e) {
+        note.textContent = e.message;
+        select.value = contact.buying_style || "unknown";
+      }
+      select.disabled = false;
+    });
+    return h("p", { className: "style-control" }, h("label", { for: id }, `${contact.name}'s buying style`), " ", select, " ", note);
   }
 
   function recommendationCard(card, draftInMessage) {
@@ -424,12 +449,38 @@
         },
       },
     }, "Schedule");
+    // Opening "Later…" asks for the suggested time on the recipient's clock and fills it in.
+    const suggestion = h("p", { className: "hint suggestion" });
+    const later = h("details", { className: "later" }, h("summary", {}, "Later…"),
+      h("div", { className: "actions" }, h("label", { for: when.id }, "Deliver at"), when, schedule), suggestion);
+    later.addEventListener("toggle", async () => {
+      if (!later.open || suggestion.dataset.loaded) return;
+      suggestion.dataset.loaded = "1";
+      try {
+        const s = await api("GET", `/api/drafts/${draft.id}/send-time`);
+        if (s.send_at) {
+          const at = new Date(s.send_at);
+          if (!when.value) when.value = localInput(at);
+          const theirs = new Intl.DateTimeFormat("en-GB", { weekday: "long", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: s.time_zone }).format(at);
+          suggestion.textContent = `Suggested: ${theirs} their time (${s.time_zone}). ${s.reason}`;
+        } else {
+          suggestion.textContent = `No suggested time yet. ${s.reason}`;
+        }
+      } catch (e) {
+        suggestion.textContent = e.message;
+      }
+    });
     el.append(
       h("p", { className: "hint" }, `Send delivers it to ${draft.to.map(mailbox).join(", ") || "nobody"}${draft.cc.length ? ", Cc " + draft.cc.map(mailbox).join(", ") : ""}.`),
       h("div", { className: "actions" }, editButton, ccButton, aeNote, sendButton),
-      h("details", { className: "later" }, h("summary", {}, "Later…"),
-        h("div", { className: "actions" }, h("label", { for: when.id }, "Deliver at"), when, schedule)),
+      later,
       status);
+  }
+
+  /** A date as a datetime-local input reads it: the CSM's own clock, to the minute. */
+  function localInput(at) {
+    const two = (n) => String(n).padStart(2, "0");
+    return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}`;
   }
 
   function editor(entry, status) {
@@ -688,6 +739,38 @@
       }
     }
     body.replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 6 }, "No introductions with an outcome yet."))]));
+    loadTiming();
+    loadStyles();
+  }
+
+  /** A bucket or a style as `rateChart` draws it. */
+  const asBar = (label, b) => ({ label, sent: b.sent, positive: b.positive, positive_rate: b.positive_rate });
+
+  async function loadTiming() {
+    let t;
+    try {
+      t = await api("GET", "/api/insights/timing");
+    } catch (e) {
+      $("timing-basis").textContent = e.message;
+      return;
+    }
+    $("timing-basis").textContent = `${number.format(t.timed)} of ${number.format(t.outcomes)} introductions with an outcome went to a recipient whose time zone is known; the times are theirs. A suggestion needs ${t.min_timed}.`;
+    $("timing-summary").replaceChildren(...t.summary.map((line) => h("li", {}, line)));
+    rateChart($("chart-weekday"), t.by_weekday.map((b) => asBar(b.key, b)));
+    rateChart($("chart-hours"), t.by_hour.map((b) => asBar(b.key, b)));
+  }
+
+  async function loadStyles() {
+    let st;
+    try {
+      st = await api("GET", "/api/insights/styles");
+    } catch (e) {
+      $("styles-summary").replaceChildren(h("li", {}, e.message));
+      return;
+    }
+    $("styles-summary").replaceChildren(...st.summary.map((line) => h("li", {}, line)));
+    rateChart($("chart-styles"), st.styles.map((s) => asBar(cap(s.style), s)));
+    if (!st.styles.length) $("chart-styles").append(h("p", { className: "hint" }, "No introductions with an outcome yet."));
   }
 
   /** Estimated rates as bars with their likely range as a whisker. */

@@ -134,6 +134,8 @@ test("a draft can be scheduled: approved now, delivered at the time picked", asy
   const answer = await ask(page, "Introduce upsell to Umbrella Health");
   const draft = answer.getByRole("region", { name: "Draft for Umbrella Health" });
   await draft.getByText("Later…").click();
+  // With no outcomes yet there is no suggested time, and the hint says why.
+  await draft.locator(".suggestion").filter({ hasText: /^No suggested time yet\. Not enough data yet to suggest a send time/ }).waitFor();
   await draft.getByRole("button", { name: "Schedule" }).click();
   await draft.getByRole("status").filter({ hasText: "Pick a time in the future" }).waitFor();
   const tomorrow = await page.evaluate(() => {
@@ -212,8 +214,38 @@ test("the insights page shows what works, with a chart and the summary", async (
   assert.match(await page.locator("#insights-summary").innerText(), /Not enough data yet: 1 introduction had an outcome/);
   assert.match(await page.locator("#insights-table").innerText(), /Problem-solving\s+1\s+1/);
   assert.match(await page.locator("#insights-basis").innerText(), /Based on 1 introduction with an outcome.*Opens are not counted/);
+  // When to send: the weekday and hour of the recipient (Globex is in New York), not enough for a suggestion.
+  const weekday = page.locator("#chart-weekday svg[role=img]");
+  await weekday.waitFor();
+  assert.match(await weekday.getAttribute("aria-label"), /(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d+% \(likely \d+% to \d+%, 1 of 1\)/);
+  assert.equal(await page.locator("#chart-weekday rect.bar").count(), 1);
+  assert.equal(await page.locator("#chart-hours rect.bar").count(), 1);
+  assert.match(await page.locator("#timing-summary").innerText(), /Not enough data yet to suggest a send time: 1 introduction with a known recipient time zone/);
+  assert.match(await page.locator("#timing-basis").innerText(), /1 of 1 introductions with an outcome went to a recipient whose time zone is known/);
+  // Buying styles: Globex's contact is analytical in the demo's CRM.
+  const styles = page.locator("#chart-styles svg[role=img]");
+  await styles.waitFor();
+  assert.match(await styles.getAttribute("aria-label"), /Analytical \d+% \(likely \d+% to \d+%, 1 of 1\)/);
+  assert.match(await page.locator("#styles-summary").innerText(), /1 of 1 introductions went to a reader whose buying style was known/);
   assert.equal(await page.locator("#chat-view").isVisible(), false);
   await page.screenshot({ path: join(artifacts, "insights.png"), fullPage: true });
+  await context.close();
+});
+
+test("the CSM sets a contact's buying style in the context card, and the next draft is written for it", async () => {
+  const { context, page } = await signIn(browser, demo);
+  const answer = await ask(page, "Introduce upsell to Vandelay Industries");
+  const card = answer.getByRole("region", { name: "Expansion context for Vandelay Industries" });
+  const style = card.getByLabel("Art Vandelay's buying style");
+  assert.equal(await style.inputValue(), "unknown");
+  await style.selectOption("driver");
+  await card.getByRole("status").filter({ hasText: "Saved, set by a CSM. New drafts for Art Vandelay use it." }).waitFor();
+  const contact = (await demo.api("GET", "/api/customers/vandelay")).body.contacts[0];
+  assert.deepEqual([contact.buying_style, contact.buying_style_source], ["driver", "csm"]);
+  // Asked again, the draft is the driver's: three lines and a direct question.
+  const again = await ask(page, "Make it more direct");
+  const text = await again.getByRole("region", { name: "Draft for Vandelay Industries" }).getByLabel("Email text as it will be sent").innerText();
+  assert.match(text, /\nTwo options: .*\nWhich would you prefer\?/s, text);
   await context.close();
 });
 
