@@ -1,7 +1,8 @@
-//! Load figures for the approach insights (run by `scripts/bench-insights.sh`): a SQLite workspace with
-//! the demo's plans and team plus 100,000 customers whose introductions went out with random approaches
-//! and outcomes; then `GET /api/insights/approaches` from one client, timed end to end (the SQL
-//! aggregate, the estimates with their intervals, the JSON).
+//! Load figures for the insights (run by `scripts/bench-insights.sh`): a SQLite workspace with the demo's
+//! plans and team plus 100,000 customers whose introductions went out with random approaches, outcomes,
+//! recipient weekdays and hours, renewal distances and buying styles; then `GET /api/insights/approaches`,
+//! `/timing` and `/styles` from one client, each timed end to end (the SQL aggregate, the estimates with
+//! their intervals, the JSON).
 //!
 //! Usage: insights_load BINARY DATABASE_URL [INTRODUCTIONS] [REQUESTS]
 
@@ -46,7 +47,8 @@ async fn main() -> anyhow::Result<()> {
     sqlx::query(&format!(
         "INSERT INTO opportunities (workspace_id, customer_id, kind, target_plan_key, seats, annual_value, \
          rationale, main_signal, ae_recommended, ae_reason, status, approach, intro_sent_at, intro_response, \
-         meeting_booked_at, outcome_at, segment_plan, segment_size, segment_industry, created_at, updated_at) \
+         meeting_booked_at, outcome_at, segment_plan, segment_size, segment_industry, sent_weekday, sent_hour, \
+         sent_days_to_renewal, sent_style, created_at, updated_at) \
          SELECT {ws_id}, c.id, 'plan_upgrade', 'enterprise', c.seats_purchased, 48000, 'load', \
          CASE abs(random()) % 6 WHEN 0 THEN 'seat_limit' WHEN 1 THEN 'api_limit' WHEN 2 THEN 'growth_trend' \
          WHEN 3 THEN 'feature_request' WHEN 4 THEN 'success_milestone' ELSE 'renewal_window' END, 0, '', \
@@ -58,6 +60,10 @@ async fn main() -> anyhow::Result<()> {
          CASE WHEN abs(random()) % 10 = 0 THEN '2026-09-10T09:00:00Z' END, NULL, c.plan_key, \
          CASE WHEN c.seats_purchased <= 25 THEN '1-25' WHEN c.seats_purchased <= 100 THEN '26-100' \
          WHEN c.seats_purchased <= 500 THEN '101-500' ELSE '500+' END, c.industry, \
+         abs(random()) % 7, abs(random()) % 24, \
+         CASE WHEN abs(random()) % 10 = 0 THEN NULL ELSE abs(random()) % 400 - 20 END, \
+         CASE abs(random()) % 6 WHEN 0 THEN 'analytical' WHEN 1 THEN 'driver' WHEN 2 THEN 'amiable' \
+         WHEN 3 THEN 'expressive' ELSE 'unknown' END, \
          '2026-09-01T09:00:00Z', '2026-09-01T09:00:00Z' \
          FROM customers c WHERE c.workspace_id = {ws_id} AND c.external_id LIKE 'load-%'"
     ))
@@ -84,30 +90,36 @@ async fn main() -> anyhow::Result<()> {
 async fn run(base: &str, token: &str, requests: usize) -> anyhow::Result<()> {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build()?;
     wait_healthy(&http, base).await;
-    let first = http.get(format!("{base}/api/insights/approaches")).bearer_auth(token).send().await?;
-    let body: serde_json::Value = first.json().await?;
+    let get = |path: &str| http.get(format!("{base}{path}")).bearer_auth(token).send();
+    let body: serde_json::Value = get("/api/insights/approaches").await?.json().await?;
     println!(
-        "insights: {} introductions with an outcome, {} segments; first line: {}",
+        "approaches: {} introductions with an outcome, {} segments; first line: {}",
         body["outcomes"],
         body["segments"].as_array().map_or(0, Vec::len),
         body["summary"][0].as_str().unwrap_or("")
     );
-    let started = Instant::now();
-    let (http, base, token) = (http.clone(), base.to_string(), token.to_string());
-    let client = tokio::spawn(async move {
-        let mut latencies = Vec::with_capacity(requests);
-        for _ in 0..requests {
-            let t = Instant::now();
-            let r = http.get(format!("{base}/api/insights/approaches")).bearer_auth(&token).send().await;
-            let ok = match r {
-                Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
-                Err(_) => false,
-            };
-            latencies.push(t.elapsed());
-            assert!(ok, "insights answered");
-        }
-        latencies
-    });
-    support::report("GET /api/insights/approaches, 1 client", vec![client], started).await;
+    let body: serde_json::Value = get("/api/insights/timing").await?.json().await?;
+    println!("timing: {} timed; first line: {}", body["timed"], body["summary"][0].as_str().unwrap_or(""));
+    let body: serde_json::Value = get("/api/insights/styles").await?.json().await?;
+    println!("styles: {} with a style; first line: {}", body["with_style"], body["summary"][0].as_str().unwrap_or(""));
+    for path in ["/api/insights/approaches", "/api/insights/timing", "/api/insights/styles"] {
+        let started = Instant::now();
+        let (http, url, token) = (http.clone(), format!("{base}{path}"), token.to_string());
+        let client = tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(requests);
+            for _ in 0..requests {
+                let t = Instant::now();
+                let r = http.get(&url).bearer_auth(&token).send().await;
+                let ok = match r {
+                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                latencies.push(t.elapsed());
+                assert!(ok, "insights answered");
+            }
+            latencies
+        });
+        support::report(&format!("GET {path}, 1 client"), vec![client], started).await;
+    }
     Ok(())
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Learning figures on SQLite: GET /api/insights/approaches over 100,000 introductions (the SQL aggregate,
-# the estimates and intervals of every segment, the JSON), end to end from one client.
+# Learning figures on SQLite: GET /api/insights/approaches, /timing and /styles over 100,000 introductions
+# (the SQL aggregate, the estimates and intervals, the JSON), end to end from one client.
 #   scripts/bench-insights.sh [INTRODUCTIONS] [REQUESTS]   (default 100000 50)
 set -euo pipefail
 cd "$(dirname "$0")/.."

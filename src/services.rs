@@ -83,12 +83,12 @@ pub struct LearningState {
 pub async fn load_evidence(store: &Arc<dyn Store>, ws: &Workspace, now: OffsetDateTime) -> anyhow::Result<Evidence> {
     let mut evidence = Evidence::default();
     let matured_before = now - time::Duration::days(MATURITY_DAYS);
-    let (outcomes, sends) =
-        tokio::try_join!(store.outcome_counts(ws, matured_before), store.send_counts(ws, matured_before))?;
+    let (outcomes, styles) =
+        tokio::try_join!(store.outcome_counts(ws, matured_before), store.style_counts(ws, matured_before))?;
     for (segment, approach, counts) in outcomes {
         evidence.add(segment, approach, &counts);
     }
-    for row in sends {
+    for row in styles {
         evidence.add_style(row.style, row.approach, &row.counts);
     }
     Ok(evidence)

@@ -27,7 +27,11 @@ ALTER TABLE opportunities ADD COLUMN sent_weekday INTEGER;
 ALTER TABLE opportunities ADD COLUMN sent_hour INTEGER;
 ALTER TABLE opportunities ADD COLUMN sent_days_to_renewal INTEGER;
 ALTER TABLE opportunities ADD COLUMN sent_style TEXT;
--- Covers the timing and style counts, as opportunities_outcomes covers the approach counts.
-CREATE INDEX opportunities_timing ON opportunities(workspace_id, sent_style, approach, sent_weekday, sent_hour,
-    sent_days_to_renewal, intro_sent_at, intro_response, meeting_booked_at, status, outcome_at)
-    WHERE intro_sent_at IS NOT NULL;
+-- Each count streams in the order of its own covering index, so no grouping step sorts: by style and
+-- approach, by the recipient's weekday and hour, and by days to renewal.
+CREATE INDEX opportunities_styles ON opportunities(workspace_id, sent_style, approach,
+    intro_sent_at, intro_response, meeting_booked_at, status, outcome_at) WHERE intro_sent_at IS NOT NULL;
+CREATE INDEX opportunities_clock ON opportunities(workspace_id, sent_weekday, sent_hour, approach,
+    intro_sent_at, intro_response, meeting_booked_at, status, outcome_at) WHERE intro_sent_at IS NOT NULL;
+CREATE INDEX opportunities_renewal ON opportunities(workspace_id, sent_days_to_renewal, approach,
+    intro_sent_at, intro_response, meeting_booked_at, status, outcome_at) WHERE intro_sent_at IS NOT NULL;

@@ -18,8 +18,9 @@ use crate::domain::{BuyingStyle, Contact};
 use crate::learning::insights::{self, ApproachInsights};
 use crate::learning::styles::{self, StyleInsights};
 use crate::learning::timing::{self, Suggestion, TimingInsights};
-use crate::services::{load_evidence, MATURITY_DAYS};
-use crate::store::{OpportunityRow, Outcome};
+use crate::learning::Evidence;
+use crate::services::MATURITY_DAYS;
+use crate::store::{OpportunityRow, Outcome, Workspace};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -71,7 +72,11 @@ pub async fn record_outcome(
 #[utoipa::path(get, path = "/api/insights/approaches", tag = "learning", operation_id = "approach_insights", security(("bearer" = [])),
     responses((status = 200, body = ApproachInsights), (status = 401, body = ErrorBody)))]
 pub async fn approaches(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<ApproachInsights>> {
-    let evidence = load_evidence(&state.store, &auth.0.workspace, state.clock.now()).await?;
+    // The approach insights need no style counts: only the outcome counts are read.
+    let mut evidence = Evidence::default();
+    for (segment, approach, counts) in state.store.outcome_counts(&auth.0.workspace, matured_before(&state)).await? {
+        evidence.add(segment, approach, &counts);
+    }
     Ok(Json(insights::approaches(&evidence, MATURITY_DAYS)))
 }
 
@@ -81,20 +86,27 @@ pub async fn approaches(State(state): State<AppState>, auth: Auth) -> ApiResult<
 #[utoipa::path(get, path = "/api/insights/timing", tag = "learning", operation_id = "timing_insights", security(("bearer" = [])),
     responses((status = 200, body = TimingInsights), (status = 401, body = ErrorBody)))]
 pub async fn timing(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<TimingInsights>> {
-    let rows = state.store.send_counts(&auth.0.workspace, matured_before(&state)).await?;
-    Ok(Json(timing::insights(&rows)))
+    Ok(Json(timing_of(&state, &auth.0.workspace).await?))
 }
 
 /// Which approaches convert with each buying style, with 90% credible intervals and a summary.
 #[utoipa::path(get, path = "/api/insights/styles", tag = "learning", operation_id = "style_insights", security(("bearer" = [])),
     responses((status = 200, body = StyleInsights), (status = 401, body = ErrorBody)))]
 pub async fn styles(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<StyleInsights>> {
-    let rows = state.store.send_counts(&auth.0.workspace, matured_before(&state)).await?;
+    let rows = state.store.style_counts(&auth.0.workspace, matured_before(&state)).await?;
     Ok(Json(styles::insights(&rows)))
 }
 
 fn matured_before(state: &AppState) -> OffsetDateTime {
     state.clock.now() - time::Duration::days(MATURITY_DAYS)
+}
+
+/// The timing insights of a workspace: its two counts, read side by side.
+async fn timing_of(state: &AppState, ws: &Workspace) -> ApiResult<TimingInsights> {
+    let before = matured_before(state);
+    let (clock, renewal) =
+        tokio::try_join!(state.store.clock_counts(ws, before), state.store.renewal_counts(ws, before))?;
+    Ok(timing::insights(&clock, &renewal))
 }
 
 /// A suggested send time for one draft's recipient.
@@ -127,8 +139,7 @@ pub async fn send_time(State(state): State<AppState>, auth: Auth, Path(id): Path
         let contact = r.contacts.iter().find(|c| c.email.as_deref().map(str::to_lowercase) == to);
         contact.and_then(|c| c.time_zone.clone()).or_else(|| r.customer.time_zone.clone())
     });
-    let rows = state.store.send_counts(ws, matured_before(&state)).await?;
-    let insights = timing::insights(&rows);
+    let insights = timing_of(&state, ws).await?;
     let now = state.clock.now();
     let (send_at, reason) = match (&insights.suggestion, &zone) {
         (None, _) => (None, insights.summary.first().cloned().unwrap_or_default()),

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::estimate::{Counts, Evidence, Posterior, Rate, Segment, MIN_EVIDENCE};
+use super::timing::thousands;
 use crate::domain::{lowercase_first, Approach};
 
 /// The mass of the credible intervals reported.
@@ -112,14 +113,19 @@ pub(crate) fn sentence(best: &ApproachStats, next: Option<&ApproachStats>) -> St
     let mut s = format!(
         "{} got a positive reply from {} of {} ({}, likely between {} and {})",
         best.label,
-        b.positive,
-        b.sent,
+        thousands(b.positive),
+        thousands(b.sent),
         pct(best.positive_rate.mean),
         pct(best.positive_rate.low),
         pct(best.positive_rate.high)
     );
     if let Some(n) = next {
-        s.push_str(&format!(", against {} of {} for {}", n.counts.positive, n.counts.sent, n.label.to_lowercase()));
+        s.push_str(&format!(
+            ", against {} of {} for {}",
+            thousands(n.counts.positive),
+            thousands(n.counts.sent),
+            n.label.to_lowercase()
+        ));
         if best.positive_rate.low > n.positive_rate.high {
             s.push_str(": a clear difference");
         } else {
@@ -200,8 +206,8 @@ pub fn approaches(evidence: &Evidence, maturity_days: i64) -> ApproachInsights {
         summary.push(format!(
             "{} of {} introductions got a reply from a person ({}); opens are not counted, as mail privacy \
              features open every message.",
-            replied,
-            outcomes,
+            thousands(replied),
+            thousands(outcomes),
             pct(f64::from(replied) / f64::from(outcomes))
         ));
     }

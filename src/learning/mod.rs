@@ -54,11 +54,7 @@ pub fn apply(
         let mut reasons: Vec<String> =
             reasons_for(choice.approach, detection).into_iter().map(|r| format!("Fits: {r}")).collect();
         if let Some(e) = &choice.evidence {
-            let mut sentence = e.clone();
-            if let Some(first) = sentence.get(0..1) {
-                sentence.replace_range(0..1, &first.to_uppercase());
-            }
-            reasons.push(sentence);
+            reasons.push(crate::domain::capitalize_first(e));
         }
         if let Some(sentence) = style_quote(style, choice.approach, evidence) {
             reasons.push(sentence);

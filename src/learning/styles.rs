@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::estimate::{Counts, Posterior, MIN_EVIDENCE, PRIOR_WEIGHT};
 use super::insights::{leader, sentence, stats, ApproachStats, Estimate, INTERVAL};
-use super::timing::SendCounts;
+use super::timing::thousands;
 use crate::domain::{lowercase_first, Approach, BuyingStyle};
 
 /// Replies that must point to the same style before it is inferred.
@@ -83,6 +83,14 @@ pub fn infer(votes: [u32; 4]) -> Option<BuyingStyle> {
     (*top >= MIN_VOTES && *top * 2 > total).then(|| VOTED[i])
 }
 
+/// The outcome counts of one approach with readers of one buying style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StyleCounts {
+    pub style: BuyingStyle,
+    pub approach: Approach,
+    pub counts: Counts,
+}
+
 /// One buying style: its introductions, and each approach's results with it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StyleStats {
@@ -118,7 +126,7 @@ fn style_words(style: BuyingStyle) -> &'static str {
 }
 
 /// The style insights of a workspace's send counts.
-pub fn insights(rows: &[SendCounts]) -> StyleInsights {
+pub fn insights(rows: &[StyleCounts]) -> StyleInsights {
     let mut by_style: Vec<(BuyingStyle, [Counts; 4])> = Vec::new();
     let mut workspace = [Counts::default(); 4];
     for r in rows {
@@ -185,9 +193,10 @@ pub fn insights(rows: &[SendCounts]) -> StyleInsights {
     }
     if total.sent > 0 {
         summary.push(format!(
-            "{with_style} of {} introductions went to a reader whose buying style was known (imported, set by the \
-             CSM or inferred from at least {MIN_VOTES} replies).",
-            total.sent
+            "{} of {} introductions went to a reader whose buying style was known (imported, set by the CSM or \
+             inferred from at least {MIN_VOTES} replies).",
+            thousands(with_style),
+            thousands(total.sent)
         ));
     }
     StyleInsights { outcomes: total.sent, with_style, min_outcomes: MIN_EVIDENCE, interval: INTERVAL, styles, summary }
@@ -223,15 +232,8 @@ mod tests {
         assert_eq!(infer([0, 2, 1, 1]), None, "not a majority");
     }
 
-    fn row(style: BuyingStyle, approach: Approach, sent: u32, positive: u32) -> SendCounts {
-        SendCounts {
-            weekday: None,
-            hour: None,
-            renewal: "none".into(),
-            style,
-            approach,
-            counts: Counts { sent, replied: positive, positive, ..Counts::default() },
-        }
+    fn row(style: BuyingStyle, approach: Approach, sent: u32, positive: u32) -> StyleCounts {
+        StyleCounts { style, approach, counts: Counts { sent, replied: positive, positive, ..Counts::default() } }
     }
 
     #[test]

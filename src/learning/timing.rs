@@ -31,6 +31,9 @@ pub const RENEWAL_NONE: &str = "none";
 pub const MIN_TIMED: u32 = 40;
 /// Introductions a weekday or an hour band needs before it can be suggested.
 pub const MIN_BUCKET: u32 = 8;
+/// How much better than the rest a bucket must do to be named: a tenth, so that with many introductions a
+/// trivial difference is not presented as a finding.
+pub const MIN_LIFT: f64 = 1.1;
 /// How strongly a bucket's estimate leans on the workspace's overall reply rate (in introductions).
 const PRIOR_WEIGHT: f64 = 4.0;
 
@@ -76,15 +79,19 @@ pub fn renewal_band(days: Option<i64>) -> &'static str {
     }
 }
 
-/// The outcome counts of introductions sent at one weekday and hour of the recipient, one renewal band,
-/// to one buying style, with one approach, as the store groups them.
+/// The outcome counts of the introductions sent at one weekday and hour of the recipient (`None`: their
+/// time zone was unknown).
 #[derive(Debug, Clone, PartialEq)]
-pub struct SendCounts {
+pub struct ClockCounts {
     pub weekday: Option<u8>,
     pub hour: Option<u8>,
-    pub renewal: String,
-    pub style: BuyingStyle,
-    pub approach: crate::domain::Approach,
+    pub counts: Counts,
+}
+
+/// The outcome counts of the introductions sent a number of days before renewal (`None`: no date).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenewalCounts {
+    pub days: Option<i64>,
     pub counts: Counts,
 }
 
@@ -156,7 +163,7 @@ fn best(buckets: &[Bucket]) -> Option<&Bucket> {
 }
 
 /// Whether a bucket's positive-reply rate stands out from the rest of its kind: its likely range lies
-/// above the others' mean.
+/// above the others' mean, and it beats that mean by [`MIN_LIFT`].
 fn stands_out(best: &Bucket, all: &[Bucket]) -> (bool, u32, u32) {
     let (mut positive, mut sent) = (0, 0);
     for b in all.iter().filter(|b| b.key != best.key) {
@@ -164,33 +171,33 @@ fn stands_out(best: &Bucket, all: &[Bucket]) -> (bool, u32, u32) {
         sent += b.counts.sent;
     }
     let rest = if sent == 0 { 0.0 } else { f64::from(positive) / f64::from(sent) };
-    (sent > 0 && best.positive_rate.low > rest, positive, sent)
+    (sent > 0 && best.positive_rate.low > rest && best.positive_rate.mean >= rest * MIN_LIFT, positive, sent)
 }
 
 fn clause(b: &Bucket, what: &str, rest: (u32, u32), others: &str) -> String {
     let mut s = format!(
         "{what} {} of {} introductions got a positive reply ({}, likely between {} and {})",
-        b.counts.positive,
-        b.counts.sent,
+        thousands(b.counts.positive),
+        thousands(b.counts.sent),
         pct(b.positive_rate.mean),
         pct(b.positive_rate.low),
         pct(b.positive_rate.high)
     );
     if rest.1 > 0 {
-        s.push_str(&format!(", against {} of {} {others}", rest.0, rest.1));
+        s.push_str(&format!(", against {} of {} {others}", thousands(rest.0), thousands(rest.1)));
     }
     s
 }
 
-/// The timing insights of a workspace's send counts.
-pub fn insights(rows: &[SendCounts]) -> TimingInsights {
+/// The timing insights of a workspace's counts by the recipient's clock and by days to renewal.
+pub fn insights(clock: &[ClockCounts], renewal: &[RenewalCounts]) -> TimingInsights {
     let mut total = Counts::default();
     let mut timed = Counts::default();
     let mut weekdays = [Counts::default(); 7];
     let mut hours = [Counts::default(); HOUR_BANDS.len()];
     let renewal_keys = RENEWAL_BANDS.iter().map(|(_, k)| *k).chain([RENEWAL_FAR, RENEWAL_PAST, RENEWAL_NONE]);
     let mut renewals: Vec<(&str, Counts)> = renewal_keys.map(|k| (k, Counts::default())).collect();
-    for r in rows {
+    for r in clock {
         total.add(&r.counts);
         if let (Some(w), Some(h)) = (r.weekday, r.hour) {
             timed.add(&r.counts);
@@ -199,7 +206,10 @@ pub fn insights(rows: &[SendCounts]) -> TimingInsights {
             }
             hours[hour_band(h)].add(&r.counts);
         }
-        if let Some((_, c)) = renewals.iter_mut().find(|(k, _)| *k == r.renewal) {
+    }
+    for r in renewal {
+        let band = renewal_band(r.days);
+        if let Some((_, c)) = renewals.iter_mut().find(|(k, _)| *k == band) {
             c.add(&r.counts);
         }
     }
@@ -232,7 +242,7 @@ pub fn insights(rows: &[SendCounts]) -> TimingInsights {
             }
             Some(h) => {
                 let (hour_clear, hr, hs) = stands_out(h, &by_hour);
-                let mut reason = clause(h, &format!("Between {} their time,", h.key), (hr, hs), "at other hours");
+                let mut reason = clause(h, &format!("{} their time,", hours_words(&h.key)), (hr, hs), "at other hours");
                 let weekday = day.and_then(|d| {
                     let (clear, dr, ds) = stands_out(d, &by_weekday);
                     clear.then(|| {
@@ -245,7 +255,9 @@ pub fn insights(rows: &[SendCounts]) -> TimingInsights {
                 });
                 reason.push('.');
                 if !hour_clear {
-                    reason.push_str(" The difference is not yet sure; the suggestion firms up with every reply.");
+                    reason.push_str(
+                        " The difference is small or not yet sure; the suggestion firms up with every reply.",
+                    );
                 }
                 let start = HOUR_BANDS.iter().find(|(_, _, k)| *k == h.key).map_or(9, |(from, _, _)| *from);
                 Some(Suggestion { weekday, hours: h.key.clone(), hour: start.max(6), reason })
@@ -264,8 +276,8 @@ pub fn insights(rows: &[SendCounts]) -> TimingInsights {
     if let (Some(r), true) = (best(&by_renewal), windows.len() > 1) {
         summary.push(format!(
             "By renewal: {} of {} introductions sent {} got a positive reply ({}), the best of {} renewal windows.",
-            r.counts.positive,
-            r.counts.sent,
+            thousands(r.counts.positive),
+            thousands(r.counts.sent),
             renewal_words(&r.key),
             pct(r.positive_rate.mean),
             windows.len()
@@ -283,6 +295,19 @@ pub fn insights(rows: &[SendCounts]) -> TimingInsights {
         suggestion,
         summary,
     }
+}
+
+/// A band of hours in a sentence: "Between 9:00 and 12:00", "Before 9:00", "After 17:00".
+fn hours_words(key: &str) -> String {
+    match key.split_once('-') {
+        Some((from, to)) => format!("Between {from} and {to}"),
+        None => crate::domain::capitalize_first(key),
+    }
+}
+
+/// A count as the summaries write it: 12,502.
+pub(crate) fn thousands(n: u32) -> String {
+    crate::domain::group_thousands(i64::from(n))
 }
 
 fn lowercase_on(s: &str) -> String {
@@ -325,17 +350,13 @@ pub fn next_send_at(earliest: OffsetDateTime, zone: &str, suggestion: &Suggestio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Approach;
     use time::macros::datetime;
 
-    fn row(weekday: u8, hour: u8, sent: u32, replied: u32) -> SendCounts {
-        SendCounts {
+    fn row(weekday: u8, hour: u8, sent: u32, positive: u32) -> ClockCounts {
+        ClockCounts {
             weekday: Some(weekday),
             hour: Some(hour),
-            renewal: "31-90".into(),
-            style: BuyingStyle::Unknown,
-            approach: Approach::ProblemSolving,
-            counts: Counts { sent, replied: sent.min(replied + 2), positive: replied, ..Counts::default() },
+            counts: Counts { sent, replied: sent.min(positive + 2), positive, ..Counts::default() },
         }
     }
 
@@ -371,7 +392,7 @@ mod tests {
 
     #[test]
     fn no_suggestion_below_the_minimum() {
-        let i = insights(&[row(1, 10, 20, 10), row(3, 15, 10, 1)]);
+        let i = insights(&[row(1, 10, 20, 10), row(3, 15, 10, 1)], &[]);
         assert_eq!((i.outcomes, i.timed), (30, 30));
         assert!(i.suggestion.is_none());
         assert!(
@@ -387,11 +408,11 @@ mod tests {
     #[test]
     fn a_clear_morning_and_weekday_are_suggested_with_their_counts() {
         let rows = [row(1, 10, 30, 18), row(1, 15, 10, 2), row(3, 15, 20, 3), row(4, 19, 10, 1), row(2, 10, 10, 5)];
-        let i = insights(&rows);
+        let i = insights(&rows, &[]);
         let s = i.suggestion.expect("enough data");
         assert_eq!((s.weekday.as_deref(), s.hours.as_str(), s.hour), (Some("Tuesday"), "9:00-12:00", 9));
         assert!(
-            s.reason.starts_with("Between 9:00-12:00 their time, 23 of 40 introductions got a positive reply"),
+            s.reason.starts_with("Between 9:00 and 12:00 their time, 23 of 40 introductions got a positive reply"),
             "{}",
             s.reason
         );
@@ -403,9 +424,9 @@ mod tests {
     #[test]
     fn an_unsure_difference_is_said_and_no_weekday_is_forced() {
         let rows = [row(0, 10, 12, 4), row(1, 15, 12, 3), row(2, 10, 12, 3), row(3, 15, 12, 3)];
-        let s = insights(&rows).suggestion.expect("enough data");
+        let s = insights(&rows, &[]).suggestion.expect("enough data");
         assert_eq!(s.weekday, None);
-        assert!(s.reason.ends_with("not yet sure; the suggestion firms up with every reply."), "{}", s.reason);
+        assert!(s.reason.ends_with("small or not yet sure; the suggestion firms up with every reply."), "{}", s.reason);
     }
 
     #[test]

@@ -143,10 +143,7 @@ pub(super) fn ae_involvement(s: &Snapshot<'_>, opportunity: Option<&ProposedOppo
             ),
         };
     }
-    let mut reason = reasons.join("; ");
-    if let Some(first) = reason.get(..1) {
-        reason = first.to_uppercase() + &reason[1..];
-    }
+    let mut reason = crate::domain::capitalize_first(&reasons.join("; "));
     if s.customer.ae_email.is_none() {
         reason.push_str(" (no AE is assigned to this customer yet)");
     }

@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 
 use super::{OpportunityRow, Result, Workspace};
 use crate::domain::{Approach, BuyingStyle, OpportunityId};
-use crate::learning::timing::SendCounts;
+use crate::learning::styles::StyleCounts;
+use crate::learning::timing::{ClockCounts, RenewalCounts};
 use crate::learning::{Counts, Segment};
 
 /// A rung of the outcome ladder that a person or the CRM records.
@@ -59,9 +60,13 @@ pub trait Learning: Send + Sync {
         ws: &Workspace,
         matured_before: OffsetDateTime,
     ) -> Result<Vec<(Segment, Approach, Counts)>>;
-    /// Outcome counts by the recipient's weekday and hour, the renewal band, the buying style and the
-    /// approach, over the same introductions as [`Learning::outcome_counts`].
-    async fn send_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<SendCounts>>;
+    /// Outcome counts by the recipient's buying style and the approach, over the same introductions as
+    /// [`Learning::outcome_counts`].
+    async fn style_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<StyleCounts>>;
+    /// Outcome counts by the recipient's weekday and hour at delivery.
+    async fn clock_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<ClockCounts>>;
+    /// Outcome counts by days to renewal at delivery.
+    async fn renewal_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<RenewalCounts>>;
     /// A human reply from `email`: counts it, with the style its wording suggested (if any), and infers the
     /// writer's style once enough replies agree.
     async fn note_reply_style(

@@ -5,7 +5,8 @@ macro_rules! impl_learning {
     ($store:ident, $db:ty) => {
         use super::learning::{Learning, Outcome};
         use crate::domain::BuyingStyle;
-        use crate::learning::timing::SendCounts;
+        use crate::learning::styles::StyleCounts;
+        use crate::learning::timing::{ClockCounts, RenewalCounts};
         use crate::learning::{Counts, Segment};
 
         /// The size band of `c.seats_purchased`, as `learning::size_band` names it.
@@ -36,19 +37,6 @@ macro_rules! impl_learning {
             )
         }
 
-        /// The renewal band of `o.sent_days_to_renewal`, as `learning::timing::renewal_band` names it.
-        fn renewal_band_sql() -> String {
-            use crate::learning::timing::{RENEWAL_BANDS, RENEWAL_FAR, RENEWAL_NONE, RENEWAL_PAST};
-            let mut sql = format!(
-                "CASE WHEN o.sent_days_to_renewal IS NULL THEN '{RENEWAL_NONE}' WHEN o.sent_days_to_renewal < 0 THEN '{RENEWAL_PAST}'"
-            );
-            for (max, name) in RENEWAL_BANDS {
-                sql.push_str(&format!(" WHEN o.sent_days_to_renewal <= {max} THEN '{name}'"));
-            }
-            sql.push_str(&format!(" ELSE '{RENEWAL_FAR}' END"));
-            sql
-        }
-
         /// The counted columns and the filter shared by the outcome and send counts.
         const POSITIVE: &str = "(o.intro_response = 'positive' OR o.meeting_booked_at IS NOT NULL OR o.status = 'won')";
 
@@ -70,19 +58,62 @@ macro_rules! impl_learning {
             )
         }
 
+        /// The columns of `counted_columns`.
         #[derive(sqlx::FromRow)]
-        struct SendCountRow {
-            approach: String,
-            weekday: Option<i64>,
-            hour: Option<i64>,
-            renewal: String,
-            style: String,
+        struct CountedRow {
             sent: i64,
             replied: i64,
             positive: i64,
             meetings: i64,
             won: i64,
             decided: i64,
+        }
+
+        impl CountedRow {
+            fn counts(&self) -> Counts {
+                let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+                Counts {
+                    sent: n(self.sent),
+                    replied: n(self.replied),
+                    positive: n(self.positive),
+                    meetings: n(self.meetings),
+                    won: n(self.won),
+                    decided: n(self.decided),
+                }
+            }
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct StyleRow {
+            style: String,
+            approach: String,
+            #[sqlx(flatten)]
+            counted: CountedRow,
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct ClockRow {
+            weekday: Option<i64>,
+            hour: Option<i64>,
+            #[sqlx(flatten)]
+            counted: CountedRow,
+        }
+
+        #[derive(sqlx::FromRow)]
+        struct RenewalRow {
+            days: Option<i64>,
+            #[sqlx(flatten)]
+            counted: CountedRow,
+        }
+
+        /// The counts of the matured introductions of a workspace with the `select`ed keys, grouped by
+        /// `group` (columns that lead the covering index the query streams over).
+        fn grouped_sql(select: &str, group: &str) -> String {
+            format!(
+                "SELECT {select}, {counted} FROM opportunities o WHERE {filter} GROUP BY {group}",
+                counted = counted_columns(),
+                filter = matured_filter(),
+            )
         }
 
         #[derive(sqlx::FromRow)]
@@ -100,12 +131,8 @@ macro_rules! impl_learning {
             size: String,
             industry: String,
             signal: String,
-            sent: i64,
-            replied: i64,
-            positive: i64,
-            meetings: i64,
-            won: i64,
-            decided: i64,
+            #[sqlx(flatten)]
+            counted: CountedRow,
         }
 
         #[async_trait]
@@ -136,70 +163,58 @@ macro_rules! impl_learning {
                 matured_before: OffsetDateTime,
             ) -> Result<Vec<(Segment, Approach, Counts)>> {
                 // Everything read is in the covering index `opportunities_outcomes`.
-                let sql = format!(
-                    "SELECT o.approach, COALESCE(o.segment_plan, '') AS plan, COALESCE(o.segment_size, '') AS size, \
-                     COALESCE(o.segment_industry, '') AS industry, COALESCE(o.main_signal, '') AS signal, {counted} \
-                     FROM opportunities o WHERE {filter} \
-                     GROUP BY o.approach, o.segment_plan, o.segment_size, o.segment_industry, o.main_signal",
-                    counted = counted_columns(),
-                    filter = matured_filter(),
+                let sql = grouped_sql(
+                    "o.approach, COALESCE(o.segment_plan, '') AS plan, COALESCE(o.segment_size, '') AS size, \
+                     COALESCE(o.segment_industry, '') AS industry, COALESCE(o.main_signal, '') AS signal",
+                    "o.approach, o.segment_plan, o.segment_size, o.segment_industry, o.main_signal",
                 );
                 let rows: Vec<OutcomeCountRow> =
                     sqlx::query_as(&sql).bind(ws.id).bind(matured_before).fetch_all(self.reader()).await?;
-                let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
                 Ok(rows
                     .into_iter()
                     .filter_map(|r| {
                         let approach = r.approach.parse::<Approach>().ok()?;
                         let segment = Segment { plan: r.plan, size: r.size, industry: r.industry, signal: r.signal };
-                        let counts = Counts {
-                            sent: n(r.sent),
-                            replied: n(r.replied),
-                            positive: n(r.positive),
-                            meetings: n(r.meetings),
-                            won: n(r.won),
-                            decided: n(r.decided),
-                        };
-                        Some((segment, approach, counts))
+                        Some((segment, approach, r.counted.counts()))
                     })
                     .collect())
             }
 
-            async fn send_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<SendCounts>> {
-                // Everything read is in the covering index `opportunities_timing`.
-                let sql = format!(
-                    "SELECT o.approach, o.sent_weekday AS weekday, o.sent_hour AS hour, {band} AS renewal, \
-                     COALESCE(o.sent_style, 'unknown') AS style, {counted} \
-                     FROM opportunities o WHERE {filter} \
-                     GROUP BY o.sent_style, o.approach, o.sent_weekday, o.sent_hour, {band}",
-                    band = renewal_band_sql(),
-                    counted = counted_columns(),
-                    filter = matured_filter(),
-                );
-                let rows: Vec<SendCountRow> =
+            async fn style_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<StyleCounts>> {
+                // Streams over the covering index `opportunities_styles`.
+                let sql = grouped_sql("COALESCE(o.sent_style, 'unknown') AS style, o.approach", "o.sent_style, o.approach");
+                let rows: Vec<StyleRow> =
                     sqlx::query_as(&sql).bind(ws.id).bind(matured_before).fetch_all(self.reader()).await?;
-                let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
-                let small = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
                 Ok(rows
                     .into_iter()
                     .filter_map(|r| {
-                        Some(SendCounts {
-                            approach: r.approach.parse::<Approach>().ok()?,
-                            weekday: small(r.weekday),
-                            hour: small(r.hour),
-                            renewal: r.renewal,
+                        Some(StyleCounts {
                             style: r.style.parse().unwrap_or_default(),
-                            counts: Counts {
-                                sent: n(r.sent),
-                                replied: n(r.replied),
-                                positive: n(r.positive),
-                                meetings: n(r.meetings),
-                                won: n(r.won),
-                                decided: n(r.decided),
-                            },
+                            approach: r.approach.parse::<Approach>().ok()?,
+                            counts: r.counted.counts(),
                         })
                     })
                     .collect())
+            }
+
+            async fn clock_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<ClockCounts>> {
+                // Streams over the covering index `opportunities_clock`.
+                let sql = grouped_sql("o.sent_weekday AS weekday, o.sent_hour AS hour", "o.sent_weekday, o.sent_hour");
+                let rows: Vec<ClockRow> =
+                    sqlx::query_as(&sql).bind(ws.id).bind(matured_before).fetch_all(self.reader()).await?;
+                let small = |v: Option<i64>| v.and_then(|v| u8::try_from(v).ok());
+                Ok(rows
+                    .into_iter()
+                    .map(|r| ClockCounts { weekday: small(r.weekday), hour: small(r.hour), counts: r.counted.counts() })
+                    .collect())
+            }
+
+            async fn renewal_counts(&self, ws: &Workspace, matured_before: OffsetDateTime) -> Result<Vec<RenewalCounts>> {
+                // Streams over the covering index `opportunities_renewal`: a row per distinct distance.
+                let sql = grouped_sql("o.sent_days_to_renewal AS days", "o.sent_days_to_renewal");
+                let rows: Vec<RenewalRow> =
+                    sqlx::query_as(&sql).bind(ws.id).bind(matured_before).fetch_all(self.reader()).await?;
+                Ok(rows.into_iter().map(|r| RenewalCounts { days: r.days, counts: r.counted.counts() }).collect())
             }
 
             async fn note_reply_style(

@@ -108,7 +108,7 @@ async fn the_recipients_clock_is_learned_and_a_send_time_suggested_once_there_is
     let reason = s["reason"].as_str().unwrap();
     assert!(
         reason.starts_with(&format!(
-            "Between 9:00-12:00 their time, {morning_positive} of {morning} introductions got a positive reply"
+            "Between 9:00 and 12:00 their time, {morning_positive} of {morning} introductions got a positive reply"
         )),
         "{reason}"
     );
