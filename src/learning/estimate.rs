@@ -436,6 +436,36 @@ mod tests {
     }
 
     #[test]
+    fn the_readers_style_is_learned_like_the_approach() {
+        let fit = [Approach::ProblemSolving, Approach::Educational];
+        let seg = segment("seat_limit", "a");
+        let mut e = Evidence::default();
+        // In the segment, problem-solving wins overall...
+        e.add(seg.clone(), Approach::ProblemSolving, &counts(40, 16));
+        e.add(seg.clone(), Approach::Educational, &counts(40, 8));
+        // ...but analytical readers (across the workspace) answer educational introductions far better.
+        e.add_style(BuyingStyle::Analytical, Approach::ProblemSolving, &counts(20, 2));
+        e.add_style(BuyingStyle::Analytical, Approach::Educational, &counts(20, 14));
+        e.add_style(BuyingStyle::Unknown, Approach::ProblemSolving, &counts(20, 14));
+        let mut rng = StdRng::seed_from_u64(3);
+        let pick = |style, rng: &mut StdRng| choose(&fit, &seg, style, &e, false, rng).approach;
+        assert_eq!(pick(BuyingStyle::Unknown, &mut rng), Approach::ProblemSolving, "unknown readers add nothing");
+        assert_eq!(pick(BuyingStyle::Analytical, &mut rng), Approach::Educational);
+        assert_eq!(
+            pick(BuyingStyle::Driver, &mut rng),
+            Approach::ProblemSolving,
+            "no driver data: the segment decides"
+        );
+        // A style with a handful of introductions only nudges the segment's estimate.
+        let mut small = Evidence::default();
+        small.add(seg.clone(), Approach::ProblemSolving, &counts(40, 16));
+        small.add_style(BuyingStyle::Amiable, Approach::ProblemSolving, &counts(2, 0));
+        let nudged = small.positive_rate_for(&seg, BuyingStyle::Amiable, Approach::ProblemSolving).mean();
+        let plain = small.positive_rate(&seg, Approach::ProblemSolving).mean();
+        assert!(nudged < plain && nudged > plain * 0.8, "{nudged} vs {plain}");
+    }
+
+    #[test]
     fn the_same_seed_makes_the_same_choices() {
         let fit = [Approach::ProblemSolving, Approach::Proactive, Approach::Educational];
         let seg = segment("seat_limit", "a");

@@ -86,3 +86,51 @@ fn style_quote(style: BuyingStyle, approach: Approach, evidence: &Evidence) -> O
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::domain::{AeInvolvement, Signal, SignalKind};
+
+    #[test]
+    fn the_reasons_quote_the_readers_style_once_it_has_enough_introductions() {
+        let signal = Signal {
+            kind: SignalKind::SeatLimit,
+            strength: 0.95,
+            summary: "98 of 100 licences in use".into(),
+            evidence: serde_json::json!({}),
+        };
+        let detection = Detection {
+            signals: vec![signal],
+            opportunity: None,
+            ae_involvement: AeInvolvement { recommended: false, reason: String::new() },
+        };
+        let seg =
+            Segment { plan: "p".into(), size: "26-100".into(), industry: String::new(), signal: "seat_limit".into() };
+        let c = |sent, positive| Counts { sent, replied: positive, positive, ..Counts::default() };
+        let mut e = Evidence::default();
+        e.add(seg.clone(), Approach::ProblemSolving, &c(30, 12));
+        e.add_style(BuyingStyle::Analytical, Approach::ProblemSolving, &c(6, 4));
+        e.add_style(BuyingStyle::Driver, Approach::ProblemSolving, &c(4, 4));
+        let reasons = |style| {
+            let mut rec = crate::compose::recommend(&detection, Some(80));
+            apply(&mut rec, &detection, &seg, style, &e, false, &mut rand::rngs::StdRng::seed_from_u64(1));
+            assert_eq!(rec.approach, Approach::ProblemSolving);
+            rec.reasons
+        };
+        let analytical = reasons(BuyingStyle::Analytical);
+        assert!(
+            analytical
+                .iter()
+                .any(|r| r == "With analytical readers, 4 of 6 problem-solving introductions got a positive reply"),
+            "{analytical:?}"
+        );
+        assert!(analytical.iter().any(|r| r.starts_with("Fits: ")), "{analytical:?}");
+        // Four introductions to drivers are too few to quote; an unknown style has nothing to quote.
+        for style in [BuyingStyle::Driver, BuyingStyle::Unknown] {
+            assert!(!reasons(style).iter().any(|r| r.starts_with("With ")), "{style}");
+        }
+    }
+}
