@@ -94,6 +94,37 @@ pub async fn load_evidence(store: &Arc<dyn Store>, ws: &Workspace, now: OffsetDa
     Ok(evidence)
 }
 
+/// The workspace's timing insights: the counts by the recipient's clock and by days to renewal, read side
+/// by side.
+pub async fn timing_insights(
+    store: &Arc<dyn Store>,
+    ws: &Workspace,
+    now: OffsetDateTime,
+) -> anyhow::Result<learning::timing::TimingInsights> {
+    let before = now - time::Duration::days(MATURITY_DAYS);
+    let (clock, renewal) = tokio::try_join!(store.clock_counts(ws, before), store.renewal_counts(ws, before))?;
+    Ok(learning::timing::insights(&clock, &renewal))
+}
+
+/// The suggested send time of a draft, on its recipient's clock (the contact's time zone, else the
+/// customer's).
+pub async fn send_time(
+    store: &Arc<dyn Store>,
+    ws: &Workspace,
+    draft: &Draft,
+    now: OffsetDateTime,
+) -> anyhow::Result<learning::timing::SendTime> {
+    let record = store.customer_record(ws, draft.customer_id).await?;
+    let to = draft.to.first().map(|m| m.email.to_lowercase());
+    let zone = record.as_ref().and_then(|r| {
+        let contact = r.contacts.iter().find(|c| c.email.as_deref().map(str::to_lowercase) == to);
+        contact.and_then(|c| c.time_zone.clone()).or_else(|| r.customer.time_zone.clone())
+    });
+    let company = record.as_ref().map_or("the customer", |r| r.customer.name.as_str());
+    let insights = timing_insights(store, ws, now).await?;
+    Ok(learning::timing::send_time(&insights, zone, company, now))
+}
+
 impl Catalog {
     pub async fn load(store: &Arc<dyn Store>, ws: &Workspace) -> anyhow::Result<Catalog> {
         let (plans, features, team, templates) =

@@ -113,7 +113,7 @@ impl Answer {
 }
 
 /// What the chat can do, as examples a CSM can click.
-const EXAMPLES: [&str; 9] = [
+const EXAMPLES: [&str; 11] = [
     "Who is ready for expansion?",
     "Introduce upsell to Acme Corp",
     "Show expansion context for Globex",
@@ -122,6 +122,8 @@ const EXAMPLES: [&str; 9] = [
     "CC the AE",
     "Send",
     "What happened with Acme Corp?",
+    "When should I send it?",
+    "What works?",
     "help",
 ];
 
@@ -210,6 +212,8 @@ async fn answer(deps: &Deps<'_>, who: &Principal, turn: &Turn, state: ChatState)
             let anyway = turn.acknowledge_warnings || message.to_lowercase().contains("anyway");
             send(deps, who, turn, state, anyway).await
         }
+        Intent::WhenToSend => when_to_send(deps, who, state).await,
+        Intent::WhatWorks => what_works(deps, who, state).await,
         Intent::Help => Ok(Answer::say(
             "I help you introduce an expansion without sounding like a salesperson. Ask me who is ready, \
              for a customer's expansion context, or to introduce an upsell: I recommend an approach, draft the \
@@ -233,6 +237,48 @@ async fn answer(deps: &Deps<'_>, who: &Principal, turn: &Turn, state: ChatState)
             .with(help_card()))
         }
     }
+}
+
+/// The timing insights in a sentence or two, and the current draft's suggested send time.
+async fn when_to_send(deps: &Deps<'_>, who: &Principal, state: ChatState) -> anyhow::Result<Answer> {
+    let ws = &who.workspace;
+    let insights = services::timing_insights(deps.store, ws, deps.now).await?;
+    let mut text = insights.summary.first().cloned().unwrap_or_default();
+    let draft = match state.draft_id {
+        Some(id) => deps.store.draft(ws, id).await?.filter(|d| d.status == crate::domain::DraftStatus::Draft),
+        None => None,
+    };
+    if let Some(draft) = draft {
+        let at = services::send_time(deps.store, ws, &draft, deps.now).await?;
+        let who = draft.to.first().map_or_else(|| "the recipient".to_string(), |m| m.name.clone());
+        if let (Some(send_at), Some(zone)) = (at.send_at, &at.time_zone) {
+            let local = crate::learning::timing::local_words(send_at, zone).unwrap_or_default();
+            text.push_str(&format!(
+                " For {who}, that is {local} their time ({zone}): open Later… on the draft to schedule it."
+            ));
+        } else if at.suggestion.is_some() {
+            text.push_str(&format!(" {}", at.reason));
+        }
+    }
+    Ok(Answer::say(text, state))
+}
+
+/// What the outcomes say about approaches and buying styles, in the insights' own sentences.
+async fn what_works(deps: &Deps<'_>, who: &Principal, state: ChatState) -> anyhow::Result<Answer> {
+    let ws = &who.workspace;
+    let before = deps.now - time::Duration::days(services::MATURITY_DAYS);
+    let (outcomes, styles) =
+        tokio::try_join!(deps.store.outcome_counts(ws, before), deps.store.style_counts(ws, before))?;
+    let mut evidence = crate::learning::Evidence::default();
+    for (segment, approach, counts) in outcomes {
+        evidence.add(segment, approach, &counts);
+    }
+    let approaches = crate::learning::insights::approaches(&evidence, services::MATURITY_DAYS);
+    let styles = crate::learning::styles::insights(&styles);
+    let mut lines: Vec<String> = approaches.summary.into_iter().take(2).collect();
+    lines.extend(styles.summary.into_iter().filter(|l| l.starts_with("With ")).take(1));
+    lines.push("The Insights page has the charts, by signal, timing and buying style.".into());
+    Ok(Answer::say(lines.join(" "), state))
 }
 
 fn shorten(text: &str, max: usize) -> String {

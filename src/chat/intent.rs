@@ -31,6 +31,10 @@ pub enum Intent {
     WhatHappened {
         customer: String,
     },
+    /// When to send: the timing insights, and the current draft's suggested send time.
+    WhenToSend,
+    /// What the outcomes say about approaches and buying styles.
+    WhatWorks,
     Help,
     /// Not understood; the answer lists what the chat can do.
     Unknown,
@@ -128,6 +132,16 @@ static SOFTER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\b(?:softer|more soft|soft tone|gentler|more gentle|less pushy|less direct|warmer|tone it down)\b")
 });
 static RECOMPOSE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:use|try|switch|change|go with|make it|rewrite|redo)\b"));
+static WHEN_TO_SEND: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:when|what time|what day|which day)\b.*\b(?:send|email|reach out|write|get replies)\b|\b(?:best|right|good|suggested) (?:time|day|moment) to (?:send|email|reach out|write)\b|^(?:send time|timing)$",
+    )
+});
+static WHAT_WORKS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:what|which)(?: approach| approaches| framing| style)? (?:works|converts|work best|works best|gets replies)\b|\b(?:what have we learn(?:ed|t)|insights)\b",
+    )
+});
 static SEND: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:ok(?:ay)?[, ]+|looks good[, ]+|great[, ]+|perfect[, ]+|yes[, ]+)?(?:please\s+)?(?:send|send it|send now|send the (?:email|draft|message)|ship it|approve(?: and send)?(?: it)?|go ahead and send(?: it)?)(?:\s+anyway)?(?:\s+please)?$",
@@ -149,6 +163,12 @@ pub fn parse(message: &str) -> Intent {
     }
     if WHO_IS_READY.is_match(&lower) {
         return Intent::WhoIsReady;
+    }
+    if WHEN_TO_SEND.is_match(&lower) {
+        return Intent::WhenToSend;
+    }
+    if WHAT_WORKS.is_match(&lower) {
+        return Intent::WhatWorks;
     }
     for (pattern, make) in WITH_CUSTOMER.iter() {
         if let Some(c) = pattern.captures(text).and_then(|c| c.name("c")) {
@@ -256,6 +276,14 @@ mod tests {
             ("any reply from Initech?", Intent::WhatHappened { customer: "Initech".into() }),
             ("timeline for Hooli", Intent::WhatHappened { customer: "Hooli".into() }),
             ("did Umbrella reply?", Intent::WhatHappened { customer: "Umbrella".into() }),
+            ("When should I send it?", Intent::WhenToSend),
+            ("what's the best time to send", Intent::WhenToSend),
+            ("what day should I email Jennifer", Intent::WhenToSend),
+            ("timing", Intent::WhenToSend),
+            ("What works?", Intent::WhatWorks),
+            ("which approach works best", Intent::WhatWorks),
+            ("what have we learned", Intent::WhatWorks),
+            ("show me the insights", Intent::WhatWorks),
             ("help", Intent::Help),
             ("What can you do?", Intent::Help),
             ("", Intent::Unknown),

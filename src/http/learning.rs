@@ -4,7 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -17,10 +17,10 @@ use super::AppState;
 use crate::domain::{BuyingStyle, Contact};
 use crate::learning::insights::{self, ApproachInsights};
 use crate::learning::styles::{self, StyleInsights};
-use crate::learning::timing::{self, Suggestion, TimingInsights};
+use crate::learning::timing::{SendTime, TimingInsights};
 use crate::learning::Evidence;
-use crate::services::MATURITY_DAYS;
-use crate::store::{OpportunityRow, Outcome, Workspace};
+use crate::services::{self, MATURITY_DAYS};
+use crate::store::{OpportunityRow, Outcome};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -86,7 +86,7 @@ pub async fn approaches(State(state): State<AppState>, auth: Auth) -> ApiResult<
 #[utoipa::path(get, path = "/api/insights/timing", tag = "learning", operation_id = "timing_insights", security(("bearer" = [])),
     responses((status = 200, body = TimingInsights), (status = 401, body = ErrorBody)))]
 pub async fn timing(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<TimingInsights>> {
-    Ok(Json(timing_of(&state, &auth.0.workspace).await?))
+    Ok(Json(services::timing_insights(&state.store, &auth.0.workspace, state.clock.now()).await?))
 }
 
 /// Which approaches convert with each buying style, with 90% credible intervals and a summary.
@@ -101,31 +101,8 @@ fn matured_before(state: &AppState) -> OffsetDateTime {
     state.clock.now() - time::Duration::days(MATURITY_DAYS)
 }
 
-/// The timing insights of a workspace: its two counts, read side by side.
-async fn timing_of(state: &AppState, ws: &Workspace) -> ApiResult<TimingInsights> {
-    let before = matured_before(state);
-    let (clock, renewal) =
-        tokio::try_join!(state.store.clock_counts(ws, before), state.store.renewal_counts(ws, before))?;
-    Ok(timing::insights(&clock, &renewal))
-}
-
-/// A suggested send time for one draft's recipient.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SendTime {
-    /// The next instant in the suggested window, in the recipient's time zone; `null` when there is no
-    /// suggestion yet or the recipient's time zone is unknown.
-    #[serde(with = "time::serde::rfc3339::option")]
-    #[schema(value_type = Option<String>)]
-    pub send_at: Option<OffsetDateTime>,
-    /// The recipient's IANA time zone (the contact's, else the customer's).
-    pub time_zone: Option<String>,
-    pub suggestion: Option<Suggestion>,
-    /// Why, or why not.
-    pub reason: String,
-}
-
 /// The suggested send time for a draft: the next instant, at least an hour from now, in the weekday and
-/// hours that get the most replies, on the recipient's clock.
+/// hours that get the most positive replies, on the recipient's clock.
 #[utoipa::path(get, path = "/api/drafts/{id}/send-time", tag = "learning", operation_id = "draft_send_time",
     params(("id" = String, Path, description = "Draft id (drf_1)")), security(("bearer" = [])),
     responses((status = 200, body = SendTime), (status = 404, body = ErrorBody)))]
@@ -133,26 +110,7 @@ pub async fn send_time(State(state): State<AppState>, auth: Auth, Path(id): Path
     let ws = &auth.0.workspace;
     let draft =
         state.store.draft(ws, draft_id(&id)?).await?.ok_or_else(|| ApiError::not_found(&format!("Draft `{id}`")))?;
-    let record = state.store.customer_record(ws, draft.customer_id).await?;
-    let to = draft.to.first().map(|m| m.email.to_lowercase());
-    let zone = record.as_ref().and_then(|r| {
-        let contact = r.contacts.iter().find(|c| c.email.as_deref().map(str::to_lowercase) == to);
-        contact.and_then(|c| c.time_zone.clone()).or_else(|| r.customer.time_zone.clone())
-    });
-    let insights = timing_of(&state, ws).await?;
-    let now = state.clock.now();
-    let (send_at, reason) = match (&insights.suggestion, &zone) {
-        (None, _) => (None, insights.summary.first().cloned().unwrap_or_default()),
-        (Some(_), None) => (
-            None,
-            format!(
-                "The recipient's time zone is unknown: set one on {} or the contact to get a suggested time.",
-                record.as_ref().map_or("the customer", |r| r.customer.name.as_str())
-            ),
-        ),
-        (Some(s), Some(z)) => (timing::next_send_at(now + time::Duration::hours(1), z, s), s.reason.clone()),
-    };
-    Ok(Json(SendTime { send_at, time_zone: zone, suggestion: insights.suggestion, reason }))
+    Ok(Json(services::send_time(&state.store, ws, &draft, state.clock.now()).await?))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

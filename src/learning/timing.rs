@@ -121,6 +121,36 @@ pub struct Suggestion {
     pub reason: String,
 }
 
+/// A suggested send time for one draft's recipient (`GET /api/drafts/:id/send-time`).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SendTime {
+    /// The next instant in the suggested window, at least an hour from now, on the recipient's clock;
+    /// `null` when there is no suggestion yet or the recipient's time zone is unknown.
+    #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>)]
+    pub send_at: Option<OffsetDateTime>,
+    /// The recipient's IANA time zone (the contact's, else the customer's).
+    pub time_zone: Option<String>,
+    pub suggestion: Option<Suggestion>,
+    /// Why, or why not.
+    pub reason: String,
+}
+
+/// The send time for a recipient in `zone` (if known) of a workspace whose timing insights are `insights`.
+pub fn send_time(insights: &TimingInsights, zone: Option<String>, company: &str, now: OffsetDateTime) -> SendTime {
+    let (send_at, reason) = match (&insights.suggestion, &zone) {
+        (None, _) => (None, insights.summary.first().cloned().unwrap_or_default()),
+        (Some(_), None) => (
+            None,
+            format!(
+                "The recipient's time zone is unknown: set one on {company} or the contact to get a suggested time."
+            ),
+        ),
+        (Some(s), Some(z)) => (next_send_at(now + time::Duration::hours(1), z, s), s.reason.clone()),
+    };
+    SendTime { send_at, time_zone: zone, suggestion: insights.suggestion.clone(), reason }
+}
+
 /// `GET /api/insights/timing`.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TimingInsights {
@@ -323,6 +353,13 @@ fn renewal_words(key: &str) -> String {
     }
 }
 
+/// An instant as the recipient reads it: "Thursday 26 November, 9:00".
+pub fn local_words(at: OffsetDateTime, zone: &str) -> Option<String> {
+    let tz = TimeZone::get(zone).ok()?;
+    let zoned = jiff::Timestamp::from_second(at.unix_timestamp()).ok()?.to_zoned(tz);
+    Some(zoned.strftime("%A %-d %B, %-H:%M").to_string())
+}
+
 /// The next instant at or after `earliest` that falls in the suggestion (its weekday, if any, else
 /// Monday to Friday; at its hour) in the time zone `zone`. `None` when the zone is unknown.
 pub fn next_send_at(earliest: OffsetDateTime, zone: &str, suggestion: &Suggestion) -> Option<OffsetDateTime> {
@@ -441,5 +478,6 @@ mod tests {
         let at = next_send_at(datetime!(2026-11-27 17:00 UTC), "Europe/Berlin", &any).unwrap();
         assert_eq!(at, datetime!(2026-11-30 08:00 UTC));
         assert_eq!(next_send_at(datetime!(2026-11-27 17:00 UTC), "Nowhere/Else", &any), None);
+        assert_eq!(local_words(at, "Europe/Berlin").as_deref(), Some("Monday 30 November, 9:00"));
     }
 }

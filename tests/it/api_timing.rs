@@ -123,6 +123,20 @@ async fn the_recipients_clock_is_learned_and_a_send_time_suggested_once_there_is
     assert_eq!(r.body["send_at"], "2026-11-26T09:00:00Z", "{}", r.body);
     assert_eq!(r.body["time_zone"], "Europe/London");
     assert_eq!(r.body["reason"].as_str(), Some(reason));
+    // The chat says the same, with the current draft's time on its recipient's clock.
+    let r = app.post_json("/api/chat", &admin, &json!({"message": "Introduce upsell to Clone 0 Ltd"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.post_json("/api/chat", &admin, &json!({"message": "When should I send it?"})).await;
+    let said = r.body["messages"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(said.starts_with("Suggested send time: 9:00-12:00 in the recipient's time zone."), "{said}");
+    assert!(
+        said.ends_with("For Jennifer Walsh, that is Thursday 26 November, 9:00 their time (Europe/London): open Later… on the draft to schedule it."),
+        "{said}"
+    );
+    let r = app.post_json("/api/chat", &admin, &json!({"message": "What works?"})).await;
+    let said = r.body["messages"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(said.starts_with("Across the workspace, ") && said.contains("With analytical readers"), "{said}");
+
     // Styles: every fourth clone is analytical, as are Globex and Aperture; drivers are Stark and Umbrella.
     let st = app.get("/api/insights/styles", &admin).await.body;
     let style = |k: &str| st["styles"].as_array().unwrap().iter().find(|s| s["style"] == k).cloned();
