@@ -9,7 +9,8 @@ use serde_json::json;
 
 use overture::compose::recommend;
 use overture::domain::{AeInvolvement, Approach, BuyingStyle, Detection, Signal, SignalKind};
-use overture::learning::{self, insights, Counts, Evidence, Segment};
+use overture::learning::timing::{self, ClockCounts, RenewalCounts};
+use overture::learning::{self, insights, styles, Counts, Evidence, Segment};
 
 const PLANS: [&str; 3] = ["starter", "professional", "enterprise"];
 const SIZES: [&str; 4] = ["1-25", "26-100", "101-500", "500+"];
@@ -88,6 +89,20 @@ fn bench(c: &mut Criterion) {
     c.bench_function("insights::approaches over 100k introductions (576 segments)", |b| {
         b.iter(|| insights::approaches(black_box(&evidence), 14))
     });
+    // The timing of 100,000 introductions as the store hands it over: a row per weekday and hour, and a
+    // row per distinct number of days to renewal.
+    let counts = |i: u32| Counts { sent: 600, replied: 200 + i % 50, positive: 100 + i % 40, ..Counts::default() };
+    let clock: Vec<ClockCounts> = (0..168u32)
+        .map(|i| ClockCounts { weekday: u8::try_from(i / 24).ok(), hour: u8::try_from(i % 24).ok(), counts: counts(i) })
+        .collect();
+    let renewal: Vec<RenewalCounts> =
+        (0..400).map(|d| RenewalCounts { days: Some(i64::from(d) - 20), counts: counts(d) }).collect();
+    c.bench_function("timing::insights (168 clock rows, 400 renewal rows)", |b| {
+        b.iter(|| timing::insights(black_box(&clock), black_box(&renewal)))
+    });
+    let reply = "Thanks Sarah. Could you send a breakdown of the cost per seat? We are at 98 of 100 and I'd like to \
+                 compare the Business plan against adding 20 seats before our budget review next month.";
+    c.bench_function("styles::cue of a reply", |b| b.iter(|| styles::cue(black_box(reply))));
 }
 
 criterion_group!(benches, bench);
