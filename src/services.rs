@@ -94,6 +94,29 @@ pub async fn load_evidence(store: &Arc<dyn Store>, ws: &Workspace, now: OffsetDa
     Ok(evidence)
 }
 
+/// The workspace's approach insights (only the outcome counts are read).
+pub async fn approach_insights(
+    store: &Arc<dyn Store>,
+    ws: &Workspace,
+    now: OffsetDateTime,
+) -> anyhow::Result<learning::insights::ApproachInsights> {
+    let mut evidence = Evidence::default();
+    for (segment, approach, counts) in store.outcome_counts(ws, now - time::Duration::days(MATURITY_DAYS)).await? {
+        evidence.add(segment, approach, &counts);
+    }
+    Ok(learning::insights::approaches(&evidence, MATURITY_DAYS))
+}
+
+/// The workspace's buying-style insights.
+pub async fn style_insights(
+    store: &Arc<dyn Store>,
+    ws: &Workspace,
+    now: OffsetDateTime,
+) -> anyhow::Result<learning::styles::StyleInsights> {
+    let rows = store.style_counts(ws, now - time::Duration::days(MATURITY_DAYS)).await?;
+    Ok(learning::styles::insights(&rows))
+}
+
 /// The workspace's timing insights: the counts by the recipient's clock and by days to renewal, read side
 /// by side.
 pub async fn timing_insights(
@@ -115,11 +138,8 @@ pub async fn send_time(
     now: OffsetDateTime,
 ) -> anyhow::Result<learning::timing::SendTime> {
     let record = store.customer_record(ws, draft.customer_id).await?;
-    let to = draft.to.first().map(|m| m.email.to_lowercase());
-    let zone = record.as_ref().and_then(|r| {
-        let contact = r.contacts.iter().find(|c| c.email.as_deref().map(str::to_lowercase) == to);
-        contact.and_then(|c| c.time_zone.clone()).or_else(|| r.customer.time_zone.clone())
-    });
+    let to = draft.to.first().map(|m| m.email.as_str());
+    let zone = record.as_ref().zip(to).and_then(|(r, to)| r.time_zone_of(to)).map(str::to_string);
     let company = record.as_ref().map_or("the customer", |r| r.customer.name.as_str());
     let insights = timing_insights(store, ws, now).await?;
     Ok(learning::timing::send_time(&insights, zone, company, now))
@@ -406,8 +426,7 @@ pub async fn draft_introduction(
     let by = request.requested_by.as_ref();
     let chosen = match &request.contact_email {
         Some(email) => {
-            let wanted = email.trim().to_lowercase();
-            let found = record.contacts.iter().find(|c| c.email.as_deref() == Some(wanted.as_str())).cloned();
+            let found = record.contact(email).cloned();
             let known: Vec<&str> = record.contacts.iter().filter_map(|c| c.email.as_deref()).collect();
             Some(found.ok_or_else(|| DraftError::UnknownContact(email.clone(), company.clone(), known.join(", ")))?)
         }

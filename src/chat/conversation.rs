@@ -266,15 +266,10 @@ async fn when_to_send(deps: &Deps<'_>, who: &Principal, state: ChatState) -> any
 /// What the outcomes say about approaches and buying styles, in the insights' own sentences.
 async fn what_works(deps: &Deps<'_>, who: &Principal, state: ChatState) -> anyhow::Result<Answer> {
     let ws = &who.workspace;
-    let before = deps.now - time::Duration::days(services::MATURITY_DAYS);
-    let (outcomes, styles) =
-        tokio::try_join!(deps.store.outcome_counts(ws, before), deps.store.style_counts(ws, before))?;
-    let mut evidence = crate::learning::Evidence::default();
-    for (segment, approach, counts) in outcomes {
-        evidence.add(segment, approach, &counts);
-    }
-    let approaches = crate::learning::insights::approaches(&evidence, services::MATURITY_DAYS);
-    let styles = crate::learning::styles::insights(&styles);
+    let (approaches, styles) = tokio::try_join!(
+        services::approach_insights(deps.store, ws, deps.now),
+        services::style_insights(deps.store, ws, deps.now)
+    )?;
     let mut lines: Vec<String> = approaches.summary.into_iter().take(2).collect();
     lines.extend(styles.summary.into_iter().filter(|l| l.starts_with("With ")).take(1));
     lines.push("The Insights page has the charts, by signal, timing and buying style.".into());

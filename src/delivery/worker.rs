@@ -375,12 +375,9 @@ fn forget(in_flight: &mut HashMap<tokio::task::Id, Job>, done: Result<(tokio::ta
 /// The recipient's clock and situation as an introduction goes out: the time zone and buying style of the
 /// contact it is addressed to (the customer's zone when the contact has none) and the days to renewal.
 fn send_moment(record: Option<&crate::store::CustomerRecord>, to: Option<&str>, at: OffsetDateTime) -> SendMoment {
-    let Some(record) = record else { return SendMoment::default() };
-    let contact = to
-        .and_then(|to| record.contacts.iter().find(|c| c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(to))));
-    let zone = contact.and_then(|c| c.time_zone.as_deref()).or(record.customer.time_zone.as_deref());
-    let style = contact.map_or(BuyingStyle::Unknown, |c| c.buying_style);
-    timing::moment(at, zone, record.customer.renewal_date, style)
+    let (Some(record), Some(to)) = (record, to) else { return SendMoment::default() };
+    let style = record.contact(to).map_or(BuyingStyle::Unknown, |c| c.buying_style);
+    timing::moment(at, record.time_zone_of(to), record.customer.renewal_date, style)
 }
 
 #[cfg(test)]

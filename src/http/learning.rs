@@ -15,11 +15,10 @@ use super::error::{ApiError, ApiResult, ErrorBody};
 use super::opportunities::{note, opportunity_for};
 use super::AppState;
 use crate::domain::{BuyingStyle, Contact};
-use crate::learning::insights::{self, ApproachInsights};
-use crate::learning::styles::{self, StyleInsights};
+use crate::learning::insights::ApproachInsights;
+use crate::learning::styles::StyleInsights;
 use crate::learning::timing::{SendTime, TimingInsights};
-use crate::learning::Evidence;
-use crate::services::{self, MATURITY_DAYS};
+use crate::services;
 use crate::store::{OpportunityRow, Outcome};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -72,12 +71,7 @@ pub async fn record_outcome(
 #[utoipa::path(get, path = "/api/insights/approaches", tag = "learning", operation_id = "approach_insights", security(("bearer" = [])),
     responses((status = 200, body = ApproachInsights), (status = 401, body = ErrorBody)))]
 pub async fn approaches(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<ApproachInsights>> {
-    // The approach insights need no style counts: only the outcome counts are read.
-    let mut evidence = Evidence::default();
-    for (segment, approach, counts) in state.store.outcome_counts(&auth.0.workspace, matured_before(&state)).await? {
-        evidence.add(segment, approach, &counts);
-    }
-    Ok(Json(insights::approaches(&evidence, MATURITY_DAYS)))
+    Ok(Json(services::approach_insights(&state.store, &auth.0.workspace, state.clock.now()).await?))
 }
 
 /// When introductions get replies: by the recipient's weekday and hour (their time zone: the contact's,
@@ -93,12 +87,7 @@ pub async fn timing(State(state): State<AppState>, auth: Auth) -> ApiResult<Json
 #[utoipa::path(get, path = "/api/insights/styles", tag = "learning", operation_id = "style_insights", security(("bearer" = [])),
     responses((status = 200, body = StyleInsights), (status = 401, body = ErrorBody)))]
 pub async fn styles(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<StyleInsights>> {
-    let rows = state.store.style_counts(&auth.0.workspace, matured_before(&state)).await?;
-    Ok(Json(styles::insights(&rows)))
-}
-
-fn matured_before(state: &AppState) -> OffsetDateTime {
-    state.clock.now() - time::Duration::days(MATURITY_DAYS)
+    Ok(Json(services::style_insights(&state.store, &auth.0.workspace, state.clock.now()).await?))
 }
 
 /// The suggested send time for a draft: the next instant, at least an hour from now, in the weekday and
@@ -143,8 +132,7 @@ pub async fn patch_contact(
     let ws = &auth.0.workspace;
     let record = resolve_record(&state, ws, &id).await?;
     let wanted = email.trim().to_lowercase();
-    let known = record.contacts.iter().any(|c| c.email.as_deref().map(str::to_lowercase).as_deref() == Some(&wanted));
-    if !known {
+    if record.contact(&wanted).is_none() {
         return Err(ApiError::not_found(&format!("Contact `{email}` of {}", record.customer.name)));
     }
     let member = &auth.0.member;
@@ -156,10 +144,5 @@ pub async fn patch_contact(
         state.store.set_buying_style(ws, &wanted, style, &member.email, state.clock.now()).await?;
     }
     let record = resolve_record(&state, ws, &record.customer.id.to_string()).await?;
-    record
-        .contacts
-        .into_iter()
-        .find(|c| c.email.as_deref().map(str::to_lowercase).as_deref() == Some(&wanted))
-        .map(Json)
-        .ok_or_else(|| ApiError::not_found(&format!("Contact `{email}`")))
+    record.contact(&wanted).cloned().map(Json).ok_or_else(|| ApiError::not_found(&format!("Contact `{email}`")))
 }

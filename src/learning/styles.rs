@@ -28,9 +28,8 @@ struct Cues {
 fn cues() -> &'static Cues {
     static CUES: OnceLock<Cues> = OnceLock::new();
     CUES.get_or_init(|| {
-        let words = |w: &str| {
-            Regex::new(&format!(r"(?i)\b(?:{w})\b")).unwrap_or_else(|_| Regex::new("$^").expect("an empty pattern"))
-        };
+        let re = |p: &str| Regex::new(p).unwrap_or_else(|e| unreachable!("cue pattern `{p}` is invalid: {e}"));
+        let words = |w: &str| re(&format!(r"(?i)\b(?:{w})\b"));
         Cues {
             analytical: words(
                 "data|numbers|figures|breakdown|compare|comparison|details?|metrics|roi|spreadsheet|benchmarks?|\
@@ -48,7 +47,7 @@ fn cues() -> &'static Cues {
                 "love|excited|amazing|awesome|fantastic|great idea|vision|big picture|can'?t wait|thrilled|wow|\
                  brilliant|incredible",
             ),
-            number: Regex::new(r"\d[\d,.]*%?").unwrap_or_else(|_| Regex::new("$^").expect("an empty pattern")),
+            number: re(r"\d[\d,.]*%?"),
         }
     })
 }

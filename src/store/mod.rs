@@ -93,6 +93,19 @@ pub struct CustomerRecord {
     pub opportunity: Option<StoredOpportunity>,
 }
 
+impl CustomerRecord {
+    /// The contact with this email address, in any case.
+    pub fn contact(&self, email: &str) -> Option<&Contact> {
+        let email = email.trim();
+        self.contacts.iter().find(|c| c.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)))
+    }
+
+    /// The time zone of the person at `email`: their own, else the customer's.
+    pub fn time_zone_of(&self, email: &str) -> Option<&str> {
+        self.contact(email).and_then(|c| c.time_zone.as_deref()).or(self.customer.time_zone.as_deref())
+    }
+}
+
 /// What detection reads for one customer of a workspace-wide run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetectionInput {

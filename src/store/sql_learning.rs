@@ -37,9 +37,10 @@ macro_rules! impl_learning {
             )
         }
 
-        /// The counted columns and the filter shared by the outcome and send counts.
+        /// A positive outcome: a positive reply, a meeting or a win.
         const POSITIVE: &str = "(o.intro_response = 'positive' OR o.meeting_booked_at IS NOT NULL OR o.status = 'won')";
 
+        /// The counts every grouping reads (see `learning::Counts`).
         fn counted_columns() -> String {
             format!(
                 "COUNT(*) AS sent, COUNT(o.intro_response) AS replied, \
@@ -51,6 +52,7 @@ macro_rules! impl_learning {
             )
         }
 
+        /// The introductions that have an outcome ($1: the workspace, $2: sent before this, silence counts).
         fn matured_filter() -> String {
             format!(
                 "o.workspace_id = $1 AND o.intro_sent_at IS NOT NULL AND o.approach IS NOT NULL \
@@ -227,12 +229,13 @@ macro_rules! impl_learning {
                 let email = email.trim().to_lowercase();
                 let vote = |s: BuyingStyle| i64::from(cue == Some(s));
                 let mut tx = self.begin_write().await?;
-                sqlx::query(
+                let v: StyleVotesRow = sqlx::query_as(
                     "INSERT INTO contact_styles (workspace_id, email, set_at, replies, analytical, driver, amiable, expressive) \
                      VALUES ($1, $2, $3, 1, $4, $5, $6, $7) ON CONFLICT (workspace_id, email) DO UPDATE SET \
                      replies = contact_styles.replies + 1, analytical = contact_styles.analytical + excluded.analytical, \
                      driver = contact_styles.driver + excluded.driver, amiable = contact_styles.amiable + excluded.amiable, \
-                     expressive = contact_styles.expressive + excluded.expressive",
+                     expressive = contact_styles.expressive + excluded.expressive \
+                     RETURNING analytical, driver, amiable, expressive",
                 )
                 .bind(ws.id)
                 .bind(&email)
@@ -241,13 +244,6 @@ macro_rules! impl_learning {
                 .bind(vote(BuyingStyle::Driver))
                 .bind(vote(BuyingStyle::Amiable))
                 .bind(vote(BuyingStyle::Expressive))
-                .execute(&mut *tx)
-                .await?;
-                let v: StyleVotesRow = sqlx::query_as(
-                    "SELECT analytical, driver, amiable, expressive FROM contact_styles WHERE workspace_id = $1 AND email = $2",
-                )
-                .bind(ws.id)
-                .bind(&email)
                 .fetch_one(&mut *tx)
                 .await?;
                 let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
