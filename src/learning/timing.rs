@@ -115,7 +115,7 @@ pub struct Suggestion {
     pub weekday: Option<String>,
     /// The band of the recipient's hour, e.g. `9:00-12:00`.
     pub hours: String,
-    /// The hour (recipient's time) the suggested instants use: the band's start.
+    /// The hour (recipient's time) the suggested instants use: the band's start, and 8:00 for `before 9:00`.
     pub hour: u8,
     /// Why, in a sentence quoting the counts.
     pub reason: String,
@@ -290,7 +290,7 @@ pub fn insights(clock: &[ClockCounts], renewal: &[RenewalCounts]) -> TimingInsig
                     );
                 }
                 let start = HOUR_BANDS.iter().find(|(_, _, k)| *k == h.key).map_or(9, |(from, _, _)| *from);
-                Some(Suggestion { weekday, hours: h.key.clone(), hour: start.max(6), reason })
+                Some(Suggestion { weekday, hours: h.key.clone(), hour: start.max(8), reason })
             }
         }
     };
