@@ -308,6 +308,17 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
         }
         Command::Simulate { weeks, per_week, seed } => {
             print!("{}", simulation_table(&learning::simulate::run(seed, weeks, per_week.max(1))));
+            let s = learning::simulate::run_styles(seed, weeks, per_week.max(1));
+            println!(
+                "\nWith buying styles that change what works ({} introductions): expected positive replies {:.1} when \
+                 learning knows the reader's style, {:.1} when it does not ({:+.0}%), {:.1} uniform random, {:.1} always best.",
+                s.introductions,
+                s.expected_aware,
+                s.expected_blind,
+                (s.expected_aware / s.expected_blind.max(f64::EPSILON) - 1.0) * 100.0,
+                s.expected_uniform,
+                s.expected_best
+            );
             Ok(())
         }
         Command::Schema => {

@@ -7,10 +7,11 @@
 //! segment with few introductions therefore reads like its signal's accounts, and those like the
 //! workspace, until its own outcomes outweigh them.
 //!
-//! When the recipient's buying style is known, one more step follows: the segment's estimate is the prior
-//! (weighing [`SEGMENT_PRIOR_WEIGHT`]) of the approach's results with readers of that style across the
-//! workspace. Those introductions may be counted in the segment too; the step is a nudge toward what works
-//! with the person, not an independent estimate.
+//! When the recipient's buying style is known, one more step follows: the segment's estimate is scaled by
+//! the style's lift for the approach, how much more (or less) often readers of that style answered it
+//! than its readers overall, across the workspace (shrunk toward 1 with the weight of
+//! [`STYLE_PRIOR_WEIGHT`] introductions). A lift travels across segments where a rate would not: analytical
+//! readers may answer educational introductions twice as often whatever the segment's own rate.
 
 use std::collections::HashMap;
 
@@ -26,6 +27,8 @@ pub const PRIOR_WEIGHT: f64 = 4.0;
 /// The weight of the main signal's rate as the prior of a segment: accounts with the same signal are
 /// good evidence for each other, so a segment departs from them only on outcomes of its own.
 pub const SEGMENT_PRIOR_WEIGHT: f64 = 12.0;
+/// The weight of an approach's workspace rate as the prior of its rate with one buying style.
+pub const STYLE_PRIOR_WEIGHT: f64 = 6.0;
 /// Introductions with an outcome the workspace needs before evidence may change the rule's choice.
 pub const MIN_EVIDENCE: u32 = 12;
 /// An approach fits when the rules score it at least this share of the best approach's score.
@@ -42,7 +45,7 @@ pub fn size_band(seats: i64) -> &'static str {
 }
 
 /// Accounts that are alike for learning.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 pub struct Segment {
     pub plan: String,
     /// `1-25`, `26-100`, `101-500` or `500+` licences.
@@ -116,14 +119,29 @@ impl Evidence {
         self.styles.get(&style).map_or_else(Counts::default, |c| c[index(a)])
     }
 
-    /// The positive-reply posterior of an approach in a segment, for a reader of `style`.
-    pub fn positive_rate_for(&self, segment: &Segment, style: BuyingStyle, a: Approach) -> Posterior {
-        let segment_rate = self.positive_rate(segment, a);
+    /// How much more often readers of `style` answer approach `a` than its readers overall (1: no
+    /// difference, or no data). The style's rate is shrunk toward the approach's workspace rate with the
+    /// weight of [`STYLE_PRIOR_WEIGHT`] introductions, so a handful of introductions barely moves it.
+    pub fn style_lift(&self, style: BuyingStyle, a: Approach) -> f64 {
         let c = self.style(style, a);
         if style == BuyingStyle::Unknown || c.sent == 0 {
+            return 1.0;
+        }
+        let overall = self.levels(&Segment::default(), a, Rate::Positive)[0].mean();
+        Posterior::from_prior(overall, STYLE_PRIOR_WEIGHT, c.positive, c.sent).mean() / overall.max(f64::EPSILON)
+    }
+
+    /// The positive-reply posterior of an approach in a segment, for a reader of `style`: the segment's,
+    /// its mean scaled by the style's lift and its certainty kept.
+    pub fn positive_rate_for(&self, segment: &Segment, style: BuyingStyle, a: Approach) -> Posterior {
+        let segment_rate = self.positive_rate(segment, a);
+        let lift = self.style_lift(style, a);
+        if (lift - 1.0).abs() < f64::EPSILON {
             return segment_rate;
         }
-        Posterior::from_prior(segment_rate.mean(), SEGMENT_PRIOR_WEIGHT, c.positive, c.sent)
+        let n = segment_rate.alpha + segment_rate.beta;
+        let mean = (segment_rate.mean() * lift).clamp(1e-6, 1.0 - 1e-6);
+        Posterior { alpha: mean * n, beta: (1.0 - mean) * n }
     }
 
     pub fn total(&self) -> u32 {
@@ -456,13 +474,18 @@ mod tests {
             Approach::ProblemSolving,
             "no driver data: the segment decides"
         );
-        // A style with a handful of introductions only nudges the segment's estimate.
+        // Two silent amiable readers move the estimate a quarter of the way down, not to zero; twenty
+        // silences take it most of the way; the segment's certainty is kept.
         let mut small = Evidence::default();
         small.add(seg.clone(), Approach::ProblemSolving, &counts(40, 16));
         small.add_style(BuyingStyle::Amiable, Approach::ProblemSolving, &counts(2, 0));
-        let nudged = small.positive_rate_for(&seg, BuyingStyle::Amiable, Approach::ProblemSolving).mean();
-        let plain = small.positive_rate(&seg, Approach::ProblemSolving).mean();
-        assert!(nudged < plain && nudged > plain * 0.8, "{nudged} vs {plain}");
+        let nudged = small.positive_rate_for(&seg, BuyingStyle::Amiable, Approach::ProblemSolving);
+        let plain = small.positive_rate(&seg, Approach::ProblemSolving);
+        assert!((nudged.mean() / plain.mean() - 0.75).abs() < 0.01, "{nudged:?} vs {plain:?}");
+        assert!((nudged.alpha + nudged.beta - plain.alpha - plain.beta).abs() < 1e-9);
+        small.add_style(BuyingStyle::Amiable, Approach::ProblemSolving, &counts(18, 0));
+        let many = small.positive_rate_for(&seg, BuyingStyle::Amiable, Approach::ProblemSolving).mean();
+        assert!(many < plain.mean() * 0.3, "{many}");
     }
 
     #[test]

@@ -137,7 +137,7 @@ pub(crate) fn sentence(best: &ApproachStats, next: Option<&ApproachStats>) -> St
 
 /// The insights of a workspace's evidence.
 pub fn approaches(evidence: &Evidence, maturity_days: i64) -> ApproachInsights {
-    let any = Segment { plan: String::new(), size: String::new(), industry: String::new(), signal: String::new() };
+    let any = Segment::default();
     let overall: Vec<ApproachStats> = Approach::ALL
         .iter()
         .map(|a| {

@@ -8,6 +8,12 @@
 //! accounts asking for features (where the rules prefer educational), except on the starter plan, where
 //! feature requests answer best to the educational framing. Healthcare accounts answer less often, and so
 //! do large ones. Pure and deterministic for a seed.
+//!
+//! [`run_styles`] gives the same customers buying styles that change what works for them (analytical
+//! readers answer educational introductions, with their figures and comparison, 2.5 times as often;
+//! drivers prefer problem-solving, amiable readers value-add, expressive ones proactive), enough to change
+//! the best approach in some segments, and compares learning that knows the reader's style with learning
+//! that does not.
 
 use std::collections::BTreeMap;
 
@@ -241,6 +247,97 @@ pub fn run(seed: u64, weeks: usize, per_week: usize) -> Report {
     Report { weeks: report, segments_with_data: with_data, segments_right: right, min_per_segment }
 }
 
+/// How much more (or less) often a reader of `style` answers `approach` than the segment's truth says:
+/// the hidden truth of styles.
+pub fn style_factor(style: BuyingStyle, approach: Approach) -> f64 {
+    use Approach::*;
+    use BuyingStyle::*;
+    match (style, approach) {
+        (Analytical, Educational) => 2.5,
+        (Analytical, ValueAdd) => 0.5,
+        (Driver, ProblemSolving) => 1.4,
+        (Driver, ValueAdd) => 0.5,
+        (Driver, Proactive) => 0.7,
+        (Amiable, ValueAdd) => 1.5,
+        (Amiable, ProblemSolving) => 0.6,
+        (Expressive, Proactive) => 2.2,
+        (Expressive, ValueAdd) => 1.3,
+        (Expressive, ProblemSolving) => 0.7,
+        _ => 1.0,
+    }
+}
+
+/// Style-aware against style-blind learning, on the same customers and the same luck.
+#[derive(Debug, Clone, Serialize)]
+pub struct StyleReport {
+    pub introductions: usize,
+    /// Cumulative expected positive replies: learning that passes the reader's style, learning that does
+    /// not, uniform random among the fitting approaches, and the truly best fitting approach every time.
+    pub expected_aware: f64,
+    pub expected_blind: f64,
+    pub expected_uniform: f64,
+    pub expected_best: f64,
+}
+
+/// Runs `weeks` weeks of `per_week` introductions to readers with buying styles (one in five unknown).
+pub fn run_styles(seed: u64, weeks: usize, per_week: usize) -> StyleReport {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let customers = population(&mut rng, 3);
+    let mut styles_rng = StdRng::seed_from_u64(seed ^ 0x5851_f42d);
+    let styles: Vec<BuyingStyle> =
+        customers.iter().map(|_| BuyingStyle::ALL[styles_rng.random_range(0..BuyingStyle::ALL.len())]).collect();
+    let mut picks = StdRng::seed_from_u64(seed ^ 0x9e37_79b9);
+    let mut luck = StdRng::seed_from_u64(seed ^ 0x7f4a_7c15);
+    let (mut explore_aware, mut explore_blind) =
+        (StdRng::seed_from_u64(seed ^ 0x94d0_49bb), StdRng::seed_from_u64(seed ^ 0x94d0_49bb));
+    let mut uniform = StdRng::seed_from_u64(seed ^ 0x2545_f491);
+    let (mut aware, mut blind) = (Evidence::default(), Evidence::default());
+    let mut report = StyleReport {
+        introductions: 0,
+        expected_aware: 0.0,
+        expected_blind: 0.0,
+        expected_uniform: 0.0,
+        expected_best: 0.0,
+    };
+    for _ in 0..weeks {
+        let mut outcomes = Vec::new();
+        for _ in 0..per_week {
+            let i = picks.random_range(0..customers.len());
+            let (c, style) = (&customers[i], styles[i]);
+            let (_, fit) = fitting_of(c);
+            let chance = |a: Approach| truth(&c.segment, a) * style_factor(style, a);
+            let choose = |evidence: &Evidence, style: BuyingStyle, explore: &mut StdRng| {
+                let mut rec = recommend(&c.detection, Some(c.health));
+                apply(&mut rec, &c.detection, &c.segment, style, evidence, true, explore);
+                rec.approach
+            };
+            let with_style = choose(&aware, style, &mut explore_aware);
+            let without = choose(&blind, BuyingStyle::Unknown, &mut explore_blind);
+            let random = fit[uniform.random_range(0..fit.len())];
+            let draw: f64 = luck.random();
+            report.expected_aware += chance(with_style);
+            report.expected_blind += chance(without);
+            report.expected_uniform += chance(random);
+            report.expected_best += fit.iter().map(|a| chance(*a)).fold(0.0, f64::max);
+            report.introductions += 1;
+            outcomes.push((
+                c.segment.clone(),
+                style,
+                (with_style, draw < chance(with_style)),
+                (without, draw < chance(without)),
+            ));
+        }
+        let counts =
+            |yes: bool| Counts { sent: 1, replied: u32::from(yes), positive: u32::from(yes), ..Counts::default() };
+        for (segment, style, (a, yes_a), (b, yes_b)) in outcomes {
+            aware.add(segment.clone(), a, &counts(yes_a));
+            aware.add_style(style, a, &counts(yes_a));
+            blind.add(segment, b, &counts(yes_b));
+        }
+    }
+    report
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +403,37 @@ mod tests {
         assert!(share_sum / n >= 0.8, "{}", share_sum / n);
         assert!(expected >= 1.15 * uniform, "{expected} vs {uniform}");
         assert!(regret <= 0.6 * regret_uniform, "{regret} vs {regret_uniform}");
+    }
+
+    /// The reader's style is learned like the approach: with readers whose style changes what works,
+    /// learning that knows the style gets more positive replies than learning that does not. Averaged over
+    /// 8 seeds, as above; printed with `--nocapture`.
+    #[test]
+    fn knowing_the_readers_style_gets_more_positive_replies() {
+        let (mut aware, mut blind, mut uniform, mut best) = (0.0, 0.0, 0.0, 0.0);
+        for seed in 1..=8 {
+            let r = run_styles(seed, 10, 40);
+            println!(
+                "seed {seed}: expected positive replies {:.1} style-aware, {:.1} style-blind, {:.1} uniform, {:.1} best",
+                r.expected_aware, r.expected_blind, r.expected_uniform, r.expected_best
+            );
+            assert_eq!(r.introductions, 400);
+            assert!(r.expected_aware >= r.expected_blind, "seed {seed}: knowing the style never costs");
+            aware += r.expected_aware;
+            blind += r.expected_blind;
+            uniform += r.expected_uniform;
+            best += r.expected_best;
+        }
+        println!(
+            "mean: {:.1} style-aware vs {:.1} style-blind ({:+.0}%), {:.1} uniform, {:.1} best",
+            aware / 8.0,
+            blind / 8.0,
+            (aware / blind - 1.0) * 100.0,
+            uniform / 8.0,
+            best / 8.0
+        );
+        assert!(aware >= 1.03 * blind, "{aware} vs {blind}");
+        assert!(aware >= 1.15 * uniform, "{aware} vs {uniform}");
     }
 
     #[test]
