@@ -24,6 +24,12 @@ pub fn may_act_for(member: &TeamMember, customer: &Customer) -> bool {
         || (member.role == Role::Csm && customer.csm_email.as_deref() == Some(member.email.as_str()))
 }
 
+/// Whether `member` may record what happened with the customer (an outcome, a contact's buying style):
+/// whoever may act for it, and its Account Executive.
+pub fn may_record_for(member: &TeamMember, customer: &Customer) -> bool {
+    may_act_for(member, customer) || customer.ae_email.as_deref() == Some(member.email.as_str())
+}
+
 /// A `PATCH`: only the fields given change.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DraftPatch {

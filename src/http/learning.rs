@@ -18,6 +18,7 @@ use crate::domain::{BuyingStyle, Contact};
 use crate::learning::insights::ApproachInsights;
 use crate::learning::styles::StyleInsights;
 use crate::learning::timing::{SendTime, TimingInsights};
+use crate::lifecycle::may_record_for;
 use crate::services;
 use crate::store::{OpportunityRow, Outcome};
 
@@ -50,14 +51,10 @@ pub async fn record_outcome(
     let body: OutcomeBody = parse_json(&body)?;
     let outcome: Outcome = body.outcome.parse().map_err(|m| ApiError::unprocessable("invalid_outcome", m))?;
     let note = note(body.note)?;
-    let (opp, may_act) = opportunity_for(&state, &auth, &id).await?;
+    let (opp, _) = opportunity_for(&state, &auth, &id).await?;
     let ws = &auth.0.workspace;
-    let is_ae = state
-        .store
-        .customer(ws, opp.customer_id)
-        .await?
-        .is_some_and(|c| c.ae_email.as_deref() == Some(auth.0.member.email.as_str()));
-    if !may_act && !is_ae {
+    let customer = state.store.customer(ws, opp.customer_id).await?;
+    if !customer.is_some_and(|c| may_record_for(&auth.0.member, &c)) {
         return Err(ApiError::forbidden("Only an admin, the customer's CSM or its AE may record an outcome"));
     }
     let at = body.at.unwrap_or_else(|| state.clock.now());
@@ -136,8 +133,7 @@ pub async fn patch_contact(
         return Err(ApiError::not_found(&format!("Contact `{email}` of {}", record.customer.name)));
     }
     let member = &auth.0.member;
-    let is_ae = record.customer.ae_email.as_deref() == Some(member.email.as_str());
-    if !crate::lifecycle::may_act_for(member, &record.customer) && !is_ae {
+    if !may_record_for(member, &record.customer) {
         return Err(ApiError::forbidden("Only an admin, the customer's CSM or its AE may change a contact"));
     }
     if let Some(style) = style {

@@ -326,38 +326,33 @@ pub fn milestone(row: &Row<'_>, _: &mut Errors) -> Option<MilestoneRecord> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn contacts_may_opt_out_of_tracking() {
+    /// The contacts a `contacts.csv` with this content reads as, with no problem found.
+    fn read_contacts(content: &str) -> Vec<ContactRecord> {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("contacts.csv");
-        std::fs::write(
-            &path,
-            "external_id,name,email,tracking_opt_out\nacme,Jennifer,j@acme.example,true\nacme,Tom,t@acme.example,\n",
-        )
-        .expect("write");
+        std::fs::write(&path, content).expect("write");
         let mut e = Errors { list: Vec::new(), total: 0 };
         let mut table = Table::open(&path, Kind::Contacts, &mut e).expect("opens").expect("a table");
         let mut contacts = Vec::new();
         table.rows(&mut e, |row, e| contacts.extend(contact(row, e)));
         assert!(e.is_empty(), "{:?}", e.list);
+        contacts
+    }
+
+    #[test]
+    fn contacts_may_opt_out_of_tracking() {
+        let contacts = read_contacts(
+            "external_id,name,email,tracking_opt_out\nacme,Jennifer,j@acme.example,true\nacme,Tom,t@acme.example,\n",
+        );
         assert_eq!(contacts.iter().map(|c| c.tracking_opt_out).collect::<Vec<_>>(), vec![true, false]);
     }
 
     #[test]
     fn contacts_and_customers_carry_time_zones_and_styles() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("contacts.csv");
-        std::fs::write(
-            &path,
+        let contacts = read_contacts(
             "external_id,name,email,time_zone,buying_style\nacme,Jennifer,j@acme.example,Europe/Paris,driver\n\
              acme,Tom,t@acme.example,,\n",
-        )
-        .expect("write");
-        let mut e = Errors { list: Vec::new(), total: 0 };
-        let mut table = Table::open(&path, Kind::Contacts, &mut e).expect("opens").expect("a table");
-        let mut contacts = Vec::new();
-        table.rows(&mut e, |row, e| contacts.extend(contact(row, e)));
-        assert!(e.is_empty(), "{:?}", e.list);
+        );
         let read: Vec<_> = contacts.iter().map(|c| (c.time_zone.as_deref(), c.buying_style.as_deref())).collect();
         assert_eq!(read, vec![(Some("Europe/Paris"), Some("driver")), (None, None)]);
         let (_, optional) = Kind::Customers.columns();

@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::estimate::{Counts, Evidence, Posterior, Rate, Segment, MIN_EVIDENCE};
-use super::timing::thousands;
 use crate::domain::{lowercase_first, Approach};
 
 /// The mass of the credible intervals reported.
@@ -81,6 +80,11 @@ pub(crate) fn stats(approach: Approach, counts: Counts, positive: Posterior, won
         positive_rate: Estimate::of(positive),
         win_rate: Estimate::of(won),
     }
+}
+
+/// A count as the summaries write it: 12,502.
+pub(crate) fn thousands(n: u32) -> String {
+    crate::domain::group_thousands(i64::from(n))
 }
 
 pub(crate) fn pct(x: f64) -> String {

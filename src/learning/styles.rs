@@ -7,8 +7,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::estimate::{Counts, Posterior, MIN_EVIDENCE, PRIOR_WEIGHT};
-use super::insights::{leader, sentence, stats, ApproachStats, Estimate, INTERVAL};
-use super::timing::thousands;
+use super::insights::{leader, sentence, stats, thousands, ApproachStats, Estimate, INTERVAL};
 use crate::domain::{lowercase_first, Approach, BuyingStyle};
 
 /// Replies that must point to the same style before it is inferred.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 
 use super::estimate::{Counts, Posterior};
-use super::insights::{pct, Estimate};
+use super::insights::{pct, thousands, Estimate};
 use crate::domain::BuyingStyle;
 
 /// Monday first, as `sent_weekday` counts (0 = Monday).
@@ -333,11 +333,6 @@ fn hours_words(key: &str) -> String {
         Some((from, to)) => format!("Between {from} and {to}"),
         None => crate::domain::capitalize_first(key),
     }
-}
-
-/// A count as the summaries write it: 12,502.
-pub(crate) fn thousands(n: u32) -> String {
-    crate::domain::group_thousands(i64::from(n))
 }
 
 fn lowercase_on(s: &str) -> String {
