@@ -201,6 +201,23 @@ pub enum TokenCommand {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
+    /// Revoke every API token of a team member; their web sessions end with them.
+    Revoke {
+        email: String,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+}
+
+/// A team member of an existing workspace, or an error saying who is missing where.
+async fn team_member(store: &Arc<dyn Store>, workspace: &str, email: &str) -> CliResult<overture::domain::TeamMember> {
+    let ws = existing_workspace(store, workspace).await?;
+    store.member_by_email(&ws, email).await?.ok_or_else(|| {
+        CliError::Input(format!(
+            "`{email}` is not a team member of workspace `{}`: add them to its team first",
+            ws.name
+        ))
+    })
 }
 
 /// Exit 2 for input a person must fix, 1 for anything else.
@@ -286,16 +303,21 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
         }
         Command::Token { command: TokenCommand::Issue { email, workspace } } => {
             let store = open(settings).await?;
-            let ws = existing_workspace(&store, &workspace.workspace).await?;
-            let member = store.member_by_email(&ws, &email).await?.ok_or_else(|| {
-                CliError::Input(format!(
-                    "`{email}` is not a team member of workspace `{}`: add them to its team first",
-                    ws.name
-                ))
-            })?;
+            let member = team_member(&store, &workspace.workspace, &email).await?;
             let token = http::auth::new_token();
             store.create_token(&member, &http::auth::hash_token(&token), clock.now()).await?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Revoke { email, workspace } } => {
+            let store = open(settings).await?;
+            let member = team_member(&store, &workspace.workspace, &email).await?;
+            let revoked = store.revoke_tokens(&member, clock.now()).await?;
+            println!(
+                "Revoked {revoked} token{} of {}; their web sessions have ended.",
+                if revoked == 1 { "" } else { "s" },
+                member.email
+            );
             Ok(())
         }
         Command::Corrections => {

@@ -307,6 +307,8 @@ pub trait Store: Engagement + Learning + Web + Send + Sync {
     async fn team(&self, ws: &Workspace) -> Result<Vec<TeamMember>>;
     async fn member_by_email(&self, ws: &Workspace, email: &str) -> Result<Option<TeamMember>>;
     async fn create_token(&self, member: &TeamMember, token_hash: &str, now: OffsetDateTime) -> Result<()>;
+    /// Revokes every live token of a member (their web sessions end with them); returns how many.
+    async fn revoke_tokens(&self, member: &TeamMember, now: OffsetDateTime) -> Result<u64>;
     async fn authenticate(&self, token_hash: &str) -> Result<Option<Principal>>;
 
     async fn plans(&self, ws: &Workspace) -> Result<Vec<Plan>>;

@@ -662,6 +662,15 @@ async fn insert_draft(
                 Ok(())
             }
 
+            async fn revoke_tokens(&self, member: &TeamMember, now: OffsetDateTime) -> Result<u64> {
+                let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL")
+                    .bind(now)
+                    .bind(member.id)
+                    .execute(self.writer())
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn authenticate(&self, token_hash: &str) -> Result<Option<Principal>> {
                 let row: Option<PrincipalRow> = sqlx::query_as(
                     "SELECT w.id AS workspace_id, w.name AS workspace_name, w.ae_value_threshold, w.catalog_version, \

@@ -74,6 +74,29 @@ fn card<'a>(cards: &'a Value, kind: &str) -> &'a Value {
 }
 
 #[tokio::test]
+async fn revoking_a_members_tokens_ends_their_api_access_and_their_web_sessions() {
+    let app = TestApp::with_demo().await;
+    let (token, other) = (app.csm_token().await, app.csm_token().await);
+    let admin = app.admin_token().await;
+    let b = browser(&app, &token).await;
+    assert_eq!(app.get("/api/customers/acme", &token).await.status, StatusCode::OK);
+    let ws = app.workspace("default").await;
+    let sarah = app.store().member_by_email(&ws, "sarah@vendor.example").await.unwrap().unwrap();
+    assert_eq!(app.store().revoke_tokens(&sarah, crate::common::NOW).await.unwrap(), 2, "both of Sarah's tokens");
+    for t in [&token, &other] {
+        let r = app.get("/api/customers/acme", t).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    }
+    let (r, _) = as_browser(&app, &b, Method::GET, "/api/session", None, None).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::UNAUTHORIZED, "session_expired"));
+    let (r, _) = sign_in(&app, &token).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a revoked token cannot open a session");
+    // Nobody else is touched, and a second revocation finds nothing left.
+    assert_eq!(app.get("/api/customers/acme", &admin).await.status, StatusCode::OK);
+    assert_eq!(app.store().revoke_tokens(&sarah, crate::common::NOW).await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn signing_in_sets_a_strict_http_only_cookie_that_works_until_sign_out() {
     let app = TestApp::with_demo().await;
     let token = app.csm_token().await;

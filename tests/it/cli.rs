@@ -47,6 +47,15 @@ fn csv_import_detect_and_token() {
     let out = overture(&db, &["token", "issue", "stranger@vendor.example"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not a team member"));
+
+    let out = overture(&db, &["token", "revoke", "csm3@vendor.example"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "Revoked 1 token of csm3@vendor.example; their web sessions have ended.");
+    let out = overture(&db, &["token", "revoke", "csm3@vendor.example"]);
+    assert_eq!(text(&out.stdout).trim(), "Revoked 0 tokens of csm3@vendor.example; their web sessions have ended.");
+    let out = overture(&db, &["token", "revoke", "stranger@vendor.example"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a team member"));
 }
 
 #[test]
