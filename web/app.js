@@ -714,16 +714,34 @@
   $("status-filter").addEventListener("change", drawTable);
 
   // ---------- insights ----------
-  async function loadInsights() {
+  /**
+   * One insights endpoint: its answer, with its summary listed in `summaryId`; on failure the message goes
+   * to `errorId` and the section is left as it was.
+   */
+  async function insight(url, summaryId, errorId) {
     let data;
     try {
-      data = await api("GET", "/api/insights/approaches");
+      data = await api("GET", url);
     } catch (e) {
-      $("insights-basis").textContent = e.message;
-      return;
+      if (errorId === summaryId) $(errorId).replaceChildren(h("li", {}, e.message));
+      else $(errorId).textContent = e.message;
+      return null;
     }
+    $(summaryId).replaceChildren(...data.summary.map((line) => h("li", {}, line)));
+    return data;
+  }
+
+  /** The three sections load side by side. */
+  function loadInsights() {
+    loadApproaches();
+    loadTiming();
+    loadStyles();
+  }
+
+  async function loadApproaches() {
+    const data = await insight("/api/insights/approaches", "insights-summary", "insights-basis");
+    if (!data) return;
     $("insights-basis").textContent = `Based on ${number.format(data.outcomes)} introduction${data.outcomes === 1 ? "" : "s"} with an outcome (a reply, a meeting, a decision, or ${data.maturity_days} days of silence). Opens are not counted.`;
-    $("insights-summary").replaceChildren(...data.summary.map((line) => h("li", {}, line)));
     rateChart($("chart-rates"), data.approaches);
     const body = document.querySelector("#insights-table tbody");
     const rows = [];
@@ -739,36 +757,22 @@
       }
     }
     body.replaceChildren(...(rows.length ? rows : [h("tr", {}, h("td", { colspan: 6 }, "No introductions with an outcome yet."))]));
-    loadTiming();
-    loadStyles();
   }
 
   /** A bucket or a style as `rateChart` draws it. */
   const asBar = (label, b) => ({ label, sent: b.sent, positive: b.positive, positive_rate: b.positive_rate });
 
   async function loadTiming() {
-    let t;
-    try {
-      t = await api("GET", "/api/insights/timing");
-    } catch (e) {
-      $("timing-basis").textContent = e.message;
-      return;
-    }
+    const t = await insight("/api/insights/timing", "timing-summary", "timing-basis");
+    if (!t) return;
     $("timing-basis").textContent = `${number.format(t.timed)} of ${number.format(t.outcomes)} introductions with an outcome went to a recipient whose time zone is known; the times are theirs. A suggestion needs ${t.min_timed}.`;
-    $("timing-summary").replaceChildren(...t.summary.map((line) => h("li", {}, line)));
     rateChart($("chart-weekday"), t.by_weekday.map((b) => asBar(b.key, b)));
     rateChart($("chart-hours"), t.by_hour.map((b) => asBar(b.key, b)));
   }
 
   async function loadStyles() {
-    let st;
-    try {
-      st = await api("GET", "/api/insights/styles");
-    } catch (e) {
-      $("styles-summary").replaceChildren(h("li", {}, e.message));
-      return;
-    }
-    $("styles-summary").replaceChildren(...st.summary.map((line) => h("li", {}, line)));
+    const st = await insight("/api/insights/styles", "styles-summary", "styles-summary");
+    if (!st) return;
     rateChart($("chart-styles"), st.styles.map((s) => asBar(cap(s.style), s)));
     if (!st.styles.length) $("chart-styles").append(h("p", { className: "hint" }, "No introductions with an outcome yet."));
   }

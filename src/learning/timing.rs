@@ -462,6 +462,27 @@ mod tests {
     }
 
     #[test]
+    fn a_drafts_send_time_says_why_when_it_has_none() {
+        let now = datetime!(2026-11-25 09:00 UTC);
+        let enough = insights(&[row(1, 10, 30, 18), row(1, 15, 10, 2), row(3, 15, 20, 3), row(4, 19, 10, 1)], &[]);
+        let reason = enough.suggestion.as_ref().expect("a suggestion").reason.clone();
+        // Tuesday 9:00 in London, the first after an hour from now.
+        let t = send_time(&enough, Some("Europe/London".into()), "Acme Corp", now);
+        assert_eq!((t.send_at, t.reason.as_str()), (Some(datetime!(2026-12-01 09:00 UTC)), reason.as_str()));
+        let t = send_time(&enough, None, "Acme Corp", now);
+        assert_eq!(t.send_at, None);
+        assert_eq!(
+            t.reason,
+            "The recipient's time zone is unknown: set one on Acme Corp or the contact to get a suggested time."
+        );
+        assert!(t.suggestion.is_some(), "the workspace's suggestion is still shown");
+        let scarce = insights(&[row(1, 10, 20, 10)], &[]);
+        let t = send_time(&scarce, Some("Europe/London".into()), "Acme Corp", now);
+        assert_eq!((t.send_at, t.suggestion), (None, None));
+        assert_eq!(t.reason, scarce.summary[0]);
+    }
+
+    #[test]
     fn the_next_send_time_lands_on_the_suggested_local_hour() {
         let s =
             Suggestion { weekday: Some("Tuesday".into()), hours: "9:00-12:00".into(), hour: 9, reason: String::new() };

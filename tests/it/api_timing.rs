@@ -158,7 +158,7 @@ async fn the_recipients_clock_is_learned_and_a_send_time_suggested_once_there_is
 }
 
 #[tokio::test]
-async fn a_draft_to_a_recipient_without_a_time_zone_says_so() {
+async fn before_there_is_enough_data_a_draft_gets_no_time_and_the_reason() {
     let app = TestApp::with_demo().await;
     let admin = app.admin_token().await;
     let draft = app.compose("acme", &admin, &json!({})).await;
