@@ -161,6 +161,16 @@ pub enum Command {
     /// Print every reply a CSM relabelled, as cases of the classifier's corpus
     /// (append them to tests/corpus/replies.txt).
     Corrections,
+    /// Read the built-in reply corpus and print accuracy per label, language and mail client, with 90%
+    /// intervals (no database needed).
+    EvaluateReplies {
+        /// Which split: eval (frozen, never tuned against), train, or all.
+        #[arg(long, default_value = "eval")]
+        set: String,
+        /// Also list every reply read wrong.
+        #[arg(long)]
+        misses: bool,
+    },
     /// Simulate weeks of introductions in a workspace whose customers answer by a hidden truth, through
     /// the real recommendation, and print how the learning does (regret and approach mix by week).
     Simulate {
@@ -326,6 +336,38 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
                 let optimize = if optimize { " +optimize" } else { "" };
                 println!("=== correction-{} | {label}{optimize}\n{}\n", n + 1, raw.replace("\r\n", "\n").trim_end());
             }
+            Ok(())
+        }
+        Command::EvaluateReplies { set, misses } => {
+            use overture::engagement::{corpus, evaluate, model::Model};
+            let cases: Vec<corpus::Case> = corpus::builtin()
+                .iter()
+                .filter(|c| match set.as_str() {
+                    "eval" => c.eval,
+                    "train" => !c.eval,
+                    _ => true,
+                })
+                .cloned()
+                .collect();
+            if !matches!(set.as_str(), "eval" | "train" | "all") {
+                return Err(CliError::Input(format!("--set {set}: use eval, train or all")));
+            }
+            let outcomes = evaluate::run(&cases, &Model::builtin());
+            print!("{}", evaluate::report(&format!("reply corpus ({set})"), &outcomes, misses));
+            let composer = Composer::new().context("loading the email templates")?;
+            let mut changed = 0;
+            let mut checked = 0;
+            for name in ["acme-problem_solving-soft", "umbrella-problem_solving-direct"] {
+                let Some(sent) = corpus::sent(name) else { continue };
+                let html = composer.html(&sent.subject, &sent.text).context("rendering the sent email")?;
+                let (n, changes) = evaluate::quote_changes(&cases, &sent, &html, &Model::builtin());
+                checked += n;
+                changed += changes.len();
+                for (case, client, bare, quoted) in changes.iter().filter(|_| misses) {
+                    println!("  quote changed {case} under {client}: {bare} -> {quoted}");
+                }
+            }
+            println!("  label changes when our email is quoted: {changed} of {checked} (replies x client formats)");
             Ok(())
         }
         Command::Simulate { weeks, per_week, seed } => {

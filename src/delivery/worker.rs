@@ -27,6 +27,8 @@ use crate::store::{Job, Store, SEND_DRAFT};
 pub const AE_NOTICE: &str = "ae_notice";
 /// The kind of job that hands a positive response to the AE (payload: a [`Notice`]).
 pub const AE_HANDOFF: &str = "ae_handoff";
+/// The kind of job that tells a CSM something they must act on (a bounce; payload: a [`Notice`]).
+pub const CSM_NOTICE: &str = "csm_notice";
 /// The kind of job that calls the CRM webhook (payload: the JSON body).
 pub const WEBHOOK: &str = "webhook";
 
@@ -204,6 +206,7 @@ impl Worker {
             SEND_DRAFT => self.send_draft(&job).await,
             AE_NOTICE => self.send_notice(&job, AuditAction::AeNotified).await,
             AE_HANDOFF => self.send_notice(&job, AuditAction::AeHandoff).await,
+            CSM_NOTICE => self.send_notice(&job, AuditAction::CsmNotified).await,
             WEBHOOK => self.call_webhook(&job).await,
             other => Err(SendError::Permanent(format!("unknown job kind `{other}`"))),
         };

@@ -22,6 +22,8 @@ pub enum AuditAction {
     AeHandoff,
     WebhookDelivered,
     FollowUpDrafted,
+    DraftBounced,
+    CsmNotified,
 }
 
 impl AuditAction {
@@ -41,6 +43,8 @@ impl AuditAction {
             AuditAction::AeHandoff => "ae.handoff",
             AuditAction::WebhookDelivered => "webhook.delivered",
             AuditAction::FollowUpDrafted => "follow_up.drafted",
+            AuditAction::DraftBounced => "draft.bounced",
+            AuditAction::CsmNotified => "csm.notified",
         }
     }
 }
@@ -55,7 +59,7 @@ pub struct AuditEntry {
     pub actor: Option<String>,
     /// draft.created, draft.edited, draft.approved, draft.sent, draft.failed, draft.discarded, ae.notified,
     /// gmail.connected, reply.received, response.recorded, response.corrected, ae.handoff, webhook.delivered,
-    /// follow_up.drafted.
+    /// follow_up.drafted, draft.bounced, csm.notified.
     pub action: String,
     #[schema(value_type = Option<String>, example = "drf_1")]
     pub draft_id: Option<DraftId>,

@@ -2,16 +2,20 @@
 //! introduction it answers, classify, store, and apply what the response means for the opportunity.
 //! A CSM's own record of a response (`POST /api/opportunities/:id/response`) applies the same effects.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 use time::{Date, Duration as TimeDuration, OffsetDateTime, Weekday};
 
 use super::classify::{self, AutoHeaders, Classification, Label};
+use super::machine::{self, Bounce};
+use super::model::Model;
+use super::quotes::{self, Ours, SentMessage, Stripped};
 use crate::clock::Clock;
 use crate::compose::Composer;
 use crate::delivery::new_message_id;
-use crate::delivery::worker::{Notice, AE_HANDOFF, WEBHOOK};
+use crate::delivery::worker::{Notice, AE_HANDOFF, CSM_NOTICE, WEBHOOK};
 use crate::domain::{Draft, DraftContent, DraftId, DraftKind, Mailbox, NewDraft, OpportunityId};
 use crate::store::{NewInbound, NewJob, OpportunityRow, Outcome, ResponseUpdate, Store, Workspace};
 
@@ -21,7 +25,7 @@ pub const SUPPRESSION_DAYS: i64 = 90;
 /// Largest raw message accepted (1 MiB of reply is plenty; attachments are not read).
 pub const MAX_RAW_BYTES: usize = 1024 * 1024;
 
-/// A reply, read.
+/// A message, read: ids, sender, subject, body, and whether it is a bounce.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed {
     pub message_id: Option<String>,
@@ -30,8 +34,31 @@ pub struct Parsed {
     pub from_email: String,
     pub from_name: Option<String>,
     pub subject: String,
-    pub reply_text: String,
+    /// The plain-text body (empty for an HTML-only message).
+    pub body: String,
+    /// The HTML body of an HTML-only message.
+    pub html: Option<String>,
     pub headers: AutoHeaders,
+    pub bounce: Option<Bounce>,
+}
+
+impl Parsed {
+    /// The reply's own words: our messages, their attribution, footers and notices removed.
+    pub fn own_words(&self, ours: &Ours) -> Stripped {
+        match &self.html {
+            Some(html) => quotes::strip(&quotes::html_text(html, ours), ours),
+            None => quotes::strip(&self.body, ours),
+        }
+    }
+
+    /// Every Message-ID this message answers: its In-Reply-To, and the original a bounce returns.
+    fn answers(&self) -> Vec<String> {
+        let mut ids = self.in_reply_to.clone();
+        if let Some(b) = &self.bounce {
+            ids.extend(b.original_ids.iter().filter(|id| Some(*id) != self.message_id.as_ref()).cloned());
+        }
+        ids
+    }
 }
 
 /// Why a message could not be read.
@@ -52,7 +79,7 @@ fn ids(value: &mail_parser::HeaderValue<'_>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Reads a raw RFC 5322 message: ids, sender, subject, and the reply's own words.
+/// Reads a raw RFC 5322 message: ids, sender, subject, body, bounce.
 pub fn parse(raw: &[u8]) -> Result<Parsed, InboundError> {
     if raw.len() > MAX_RAW_BYTES {
         return Err(InboundError::TooLarge);
@@ -65,20 +92,24 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, InboundError> {
     let from_email =
         from.address().map(|a| a.trim().to_lowercase()).filter(|a| a.contains('@')).ok_or(InboundError::NoSender)?;
     let html_only = message.text_part(0).is_none_or(|p| matches!(p.body, mail_parser::PartType::Html(_)));
-    let reply_text = if html_only {
-        message.body_html(0).map(|h| classify::reply_text_from_html(&h)).unwrap_or_default()
+    let (body, html) = if html_only {
+        (String::new(), Some(message.body_html(0).map(|h| h.into_owned()).unwrap_or_default()))
     } else {
-        message.body_text(0).map(|t| classify::reply_text(&t)).unwrap_or_default()
+        (message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(), None)
     };
     let text_header = |name: &str| message.header_raw(name).map(|v| v.trim().to_string());
+    let subject = message.subject().unwrap_or_default().to_string();
+    let content_type = message.header_raw("Content-Type").unwrap_or_default().to_string();
+    let bounce = machine::bounce(&String::from_utf8_lossy(raw), &content_type, &from_email, &subject);
     Ok(Parsed {
         message_id: message.message_id().map(|m| m.trim_matches(['<', '>']).to_string()),
         in_reply_to: ids(message.in_reply_to()),
         references: ids(message.references()),
         from_email,
         from_name: from.name().map(str::to_string).filter(|n| !n.trim().is_empty()),
-        subject: message.subject().unwrap_or_default().to_string(),
-        reply_text,
+        subject,
+        body,
+        html,
         headers: AutoHeaders {
             auto_submitted: text_header("Auto-Submitted"),
             precedence: text_header("Precedence"),
@@ -86,7 +117,36 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, InboundError> {
                 || message.header_raw("X-Autorespond").is_some()
                 || message.header_raw("X-Auto-Response-Suppress").is_some_and(|v| v.contains("All")),
         },
+        bounce,
     })
+}
+
+/// A raw message's own words, for a corpus case that answers the built-in sent email `sent`.
+pub fn own_words(raw: &[u8], sent: Option<&str>) -> Result<String, InboundError> {
+    let parsed = parse(raw)?;
+    let thread: Vec<SentMessage> = sent.and_then(super::corpus::sent).into_iter().collect();
+    Ok(parsed.own_words(&Ours::new(&thread)).text)
+}
+
+/// Reads a raw message against what we sent in its thread, with a workspace's model.
+pub fn read_message(
+    parsed: &Parsed,
+    thread: &[SentMessage],
+    model: &Model,
+    received: Date,
+) -> (Stripped, Classification) {
+    let stripped = parsed.own_words(&Ours::new(thread));
+    let reply = classify::Reply {
+        text: &stripped.text,
+        subject: &parsed.subject,
+        from_email: &parsed.from_email,
+        headers: &parsed.headers,
+        received,
+        nothing_left: stripped.nothing_left,
+        bounce: parsed.bounce.as_ref(),
+    };
+    let classification = classify::read(&reply, model);
+    (stripped, classification)
 }
 
 /// What became of an incoming message.
@@ -107,15 +167,40 @@ pub struct Responses {
     composer: Composer,
     /// Whether the CRM webhook is configured (positive responses queue a call to it).
     webhook: bool,
+    /// Each workspace's reader: the built-in model plus its corrections, by corrections version.
+    models: Mutex<HashMap<i64, (String, Arc<Model>)>>,
 }
 
 impl Responses {
     pub fn new(store: Arc<dyn Store>, clock: Clock, webhook: bool) -> anyhow::Result<Responses> {
-        Ok(Responses { store, clock, composer: Composer::new()?, webhook })
+        Ok(Responses { store, clock, composer: Composer::new()?, webhook, models: Mutex::default() })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// The workspace's model: rebuilt when its corrections changed (in any process), else cached.
+    pub async fn model(&self, ws: &Workspace) -> anyhow::Result<Arc<Model>> {
+        let version = self.store.corrections_version(ws).await?;
+        if let Some((v, m)) = self.lock_models().get(&ws.id) {
+            if *v == version {
+                return Ok(m.clone());
+            }
+        }
+        let corrections = self.store.workspace_corrections(ws).await?;
+        let model = Arc::new(Model::with_corrections(
+            corrections.iter().filter_map(|(text, label)| label.parse::<Label>().ok().map(|l| (text.as_str(), l))),
+        ));
+        self.lock_models().insert(ws.id, (version, model.clone()));
+        Ok(model)
+    }
+
+    fn lock_models(&self) -> std::sync::MutexGuard<'_, HashMap<i64, (String, Arc<Model>)>> {
+        match self.models.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 
     /// Takes in one message from any source. `thread_id` is Gmail's, when the message came from Gmail.
@@ -138,7 +223,7 @@ impl Responses {
         }
         let target = self
             .store
-            .reply_target(&parsed.in_reply_to, &parsed.references, thread_id, &parsed.from_email, &parsed.subject)
+            .reply_target(&parsed.answers(), &parsed.references, thread_id, &parsed.from_email, &parsed.subject)
             .await?;
         let mut context = None;
         if let Some(t) = &target {
@@ -152,7 +237,12 @@ impl Responses {
                 }
             }
         }
-        let classification = classify::classify(&parsed.reply_text, &parsed.subject, &parsed.headers, now.date());
+        // What we sent in this thread is what the reply may quote.
+        let (thread, model) = match &context {
+            Some((ws, draft)) => (self.thread(ws, draft).await?, self.model(ws).await?),
+            None => (Vec::new(), Arc::new(Model::builtin())),
+        };
+        let (stripped, classification) = read_message(&parsed, &thread, &model, now.date());
         let dedupe_key = match &parsed.message_id {
             Some(id) => format!("mid:{id}"),
             None => format!("sha256:{}", hex::encode(Sha256::digest(raw))),
@@ -165,9 +255,19 @@ impl Responses {
             from_email: parsed.from_email.clone(),
             from_name: parsed.from_name.clone(),
             subject: parsed.subject.clone(),
-            reply_text: parsed.reply_text.clone(),
+            reply_text: stripped.text.clone(),
             label: classification.label.as_str().to_string(),
+            suggested_label: classification.suggested.as_str().to_string(),
+            confidence: classification.confidence,
+            language: classification.language.map(str::to_string),
             wants_to_optimize: classification.wants_to_optimize,
+            wants_upgrade: classification.wants_upgrade,
+            unsubscribe: classification.unsubscribe,
+            nothing_left: stripped.nothing_left,
+            bounce: classification
+                .bounce
+                .as_ref()
+                .map(|b| serde_json::json!({"hard": b.hard, "status": b.status, "recipient": b.recipient})),
             phrase: classification.phrase.clone(),
             ooo_until: classification.ooo_until,
             raw: String::from_utf8_lossy(raw).into_owned(),
@@ -179,22 +279,13 @@ impl Responses {
         metrics::counter!("overture_replies_total", "source" => source, "label" => classification.label.as_str())
             .increment(1);
         let mut response = None;
-        if let (Some((ws, draft)), true) = (&context, classification.label.is_human()) {
-            // Each reply in a person's own words is a hint of how they like to decide.
-            let cue = crate::learning::styles::cue(&parsed.reply_text);
-            self.store.note_reply_style(ws, &parsed.from_email, cue, now).await?;
-            if let Some(opp) = draft.opportunity_id {
-                let reply = Reply { id, text: &parsed.reply_text, from: &parsed.from_email };
-                response = self.record(ws, opp, classification.label, None, None, Some(reply), true).await?;
-                // A reply that says the meeting is booked climbs the outcome ladder, first reply or not.
-                if classification.meeting.is_some() {
-                    let note = classification.meeting.as_deref().map(|m| format!("From a reply: “{m}”"));
-                    if let Some(row) =
-                        self.store.record_outcome(ws, opp, Outcome::MeetingBooked, note.as_deref(), now).await?
-                    {
-                        response = Some(row);
-                    }
-                }
+        if let Some((ws, draft)) = &context {
+            if let Some(b) = &classification.bounce {
+                self.bounced(ws, draft, b, id).await?;
+            }
+            if classification.label.is_human() {
+                let text = &stripped.text;
+                response = self.respond(ws, draft, &classification, id, text, &parsed.from_email).await?;
             }
         }
         Ok(Ok(Ingested::Stored {
@@ -203,6 +294,96 @@ impl Responses {
             classification,
             response: response.map(Box::new),
         }))
+    }
+
+    /// Everything we sent in the thread of `draft`: the introduction and its follow-ups.
+    async fn thread(&self, ws: &Workspace, draft: &Draft) -> anyhow::Result<Vec<SentMessage>> {
+        let mut drafts = vec![draft.clone()];
+        for id in self.store.thread_drafts(ws, draft.id).await? {
+            if id != draft.id {
+                drafts.extend(self.store.draft(ws, id).await?);
+            }
+        }
+        Ok(drafts
+            .into_iter()
+            .map(|d| SentMessage {
+                subject: d.subject,
+                text: d.text,
+                html: Some(d.html),
+                from_name: d.from.name,
+                from_email: d.from.email,
+            })
+            .collect())
+    }
+
+    /// What a person's reply changes: their buying style, the response (first reply only), an
+    /// unsubscribe, a booked meeting.
+    async fn respond(
+        &self,
+        ws: &Workspace,
+        draft: &Draft,
+        c: &Classification,
+        id: i64,
+        text: &str,
+        from: &str,
+    ) -> anyhow::Result<Option<OpportunityRow>> {
+        let now = self.clock.now();
+        // Each reply in a person's own words is a hint of how they like to decide.
+        let cue = crate::learning::styles::cue(text);
+        self.store.note_reply_style(ws, from, cue, now).await?;
+        if c.unsubscribe {
+            let why =
+                format!("asked not to receive these emails (reply {id}: “{}”)", c.phrase.as_deref().unwrap_or(""));
+            self.store.block_address(ws, from, "unsubscribed", &why, Some(id), now).await?;
+        }
+        let Some(opp) = draft.opportunity_id else { return Ok(None) };
+        let reply = Reply { id, text, from };
+        let mut response = self.record(ws, opp, c.label, None, None, Some(reply), true).await?;
+        // A reply that says the meeting is booked climbs the outcome ladder, first reply or not.
+        if let Some(m) = &c.meeting {
+            let note = format!("From a reply: “{m}”");
+            if let Some(row) = self.store.record_outcome(ws, opp, Outcome::MeetingBooked, Some(&note), now).await? {
+                response = Some(row);
+            }
+        }
+        Ok(response)
+    }
+
+    /// A bounce: a hard one marks the introduction undeliverable, blocks the address and tells the
+    /// CSM; a soft one is noted on the draft. Neither is a response.
+    async fn bounced(&self, ws: &Workspace, draft: &Draft, b: &Bounce, reply: i64) -> anyhow::Result<()> {
+        let now = self.clock.now();
+        let address =
+            b.recipient.clone().or_else(|| draft.to.first().map(|m| m.email.to_lowercase())).unwrap_or_default();
+        let mut jobs = Vec::new();
+        if b.hard {
+            let why = format!("an email to it bounced permanently ({}; reply {reply})", b.status);
+            self.store.block_address(ws, &address, "bounced", &why, Some(reply), now).await?;
+            let first = draft.from.name.split_whitespace().next().unwrap_or(&draft.from.name).to_string();
+            let notice = Notice {
+                draft_id: draft.id.0,
+                message_id: new_message_id(draft.id, &draft.from),
+                from: draft.from.clone(),
+                to: draft.from.clone(),
+                subject: format!("Undeliverable: {}", draft.subject),
+                text: format!(
+                    "Hi {first},\n\nYour email \"{subject}\" to {address} could not be delivered: the receiving \
+                     server answered {status}, a permanent failure. Overture will not send to {address} again; \
+                     check the contact's address and choose another recipient for the next introduction.\n",
+                    subject = draft.subject,
+                    status = b.status,
+                ),
+            };
+            jobs.push(NewJob {
+                kind: CSM_NOTICE.into(),
+                payload: serde_json::to_value(&notice)?,
+                dedupe_key: format!("bounce:{}:{address}", draft.id.0),
+            });
+        }
+        let detail = serde_json::json!({
+            "reply_id": reply, "hard": b.hard, "status": b.status, "recipient": address,
+        });
+        self.store.note_bounce(ws, draft.id, b.hard, &detail, &jobs, now).await
     }
 
     /// Records a response on an opportunity and queues what follows: positive → `conversation`, the AE
@@ -445,7 +626,7 @@ References: <x@y> <drf_1.abc@vendor.example>\r\n\r\nLet's talk.\r\n\r\nOn Tue, S
         assert_eq!(p.message_id.as_deref(), Some("reply-1@acme.example"));
         assert_eq!(p.in_reply_to, vec!["drf_1.abc@vendor.example"]);
         assert_eq!(p.references, vec!["x@y", "drf_1.abc@vendor.example"]);
-        assert_eq!(p.reply_text, "Let's talk.");
+        assert_eq!(p.own_words(&Ours::default()).text, "Let's talk.");
         assert_eq!(parse(b"not a message at all"), Err(InboundError::NoSender));
     }
 }

@@ -45,8 +45,19 @@ pub struct NewInbound {
     pub subject: String,
     /// The reply with quoted history and signature removed.
     pub reply_text: String,
+    /// The label that counts (`unclear` below the confidence threshold).
     pub label: String,
+    /// The classifier's best guess, also for an unclear reply.
+    pub suggested_label: String,
+    pub confidence: f64,
+    pub language: Option<String>,
     pub wants_to_optimize: bool,
+    pub wants_upgrade: bool,
+    pub unsubscribe: bool,
+    /// Quote removal left nothing, so the whole message was kept.
+    pub nothing_left: bool,
+    /// A bounce's detail: hard, status, recipient.
+    pub bounce: Option<serde_json::Value>,
     pub phrase: Option<String>,
     pub ooo_until: Option<Date>,
     pub raw: String,
@@ -69,11 +80,30 @@ pub struct InboundMessage {
     pub from_name: Option<String>,
     pub subject: String,
     pub reply_text: String,
-    /// The classifier's label, or the CSM's correction when there is one.
+    /// The classifier's label, or the CSM's correction when there is one: positive, neutral, negative,
+    /// out_of_office, auto_reply, bounce, or unclear (waiting for a person).
     pub label: String,
+    /// Chose option 1: get more from what they have.
     pub wants_to_optimize: bool,
+    /// Chose option 2: grow.
+    pub wants_upgrade: bool,
+    /// Asked not to be written to again.
+    pub unsubscribe: bool,
     /// The classifier's own label, kept beside a correction.
     pub classified_as: String,
+    /// The classifier's best guess (what the review queue suggests for an unclear reply).
+    pub suggested_label: String,
+    /// How sure the classifier was, 0 to 1.
+    pub confidence: Option<f64>,
+    /// The language of the reply's own words (ISO 639-1).
+    pub language: Option<String>,
+    /// Unclear and not yet labelled by a person.
+    pub needs_review: bool,
+    /// Quote removal left nothing, so the whole message was read.
+    pub nothing_left: bool,
+    /// A bounce's detail: hard, status, recipient.
+    #[schema(value_type = Option<Object>)]
+    pub bounce: Option<serde_json::Value>,
     /// The words that decided the label.
     pub phrase: Option<String>,
     /// The return date an out-of-office reply gave.
@@ -81,6 +111,19 @@ pub struct InboundMessage {
     pub corrected: bool,
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
+}
+
+/// An address Overture no longer writes to, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct AddressBlock {
+    pub email: String,
+    /// unsubscribed or bounced.
+    pub reason: String,
+    /// What happened, in words a CSM can act on.
+    pub detail: String,
+    pub reply_id: Option<i64>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
 }
 
 /// A response to record on an opportunity, with what follows from it.
@@ -212,6 +255,36 @@ pub trait Engagement: Send + Sync {
     ) -> Result<Option<InboundMessage>>;
     /// Every corrected reply of every workspace (the classifier's test cases): raw message and label.
     async fn corrections(&self) -> Result<Vec<(String, String, bool)>>;
+    /// A workspace's corrections (the reply's own words, the label), oldest first: its model learns them.
+    async fn workspace_corrections(&self, ws: &Workspace) -> Result<Vec<(String, String)>>;
+    /// Changes whenever a correction is made or changed in the workspace.
+    async fn corrections_version(&self, ws: &Workspace) -> Result<String>;
+    /// Replies waiting for a person's label (unclear, not corrected), newest first, with their count.
+    async fn review_queue(&self, ws: &Workspace, limit: i64) -> Result<(i64, Vec<InboundMessage>)>;
+    /// The sent drafts of `draft`'s opportunity (the introduction and its follow-ups).
+    async fn thread_drafts(&self, ws: &Workspace, draft: DraftId) -> Result<Vec<DraftId>>;
+    /// No introduction goes to `email` any more (`unsubscribed` or `bounced`); the first reason stays.
+    async fn block_address(
+        &self,
+        ws: &Workspace,
+        email: &str,
+        reason: &str,
+        detail: &str,
+        reply: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+    async fn address_block(&self, ws: &Workspace, email: &str) -> Result<Option<AddressBlock>>;
+    /// Notes a bounce on the draft (a hard one marks it undeliverable) and queues `jobs` (the CSM's
+    /// notice), in one transaction.
+    async fn note_bounce(
+        &self,
+        ws: &Workspace,
+        draft: DraftId,
+        hard: bool,
+        detail: &serde_json::Value,
+        jobs: &[NewJob],
+        now: OffsetDateTime,
+    ) -> Result<()>;
 
     async fn opportunity(&self, ws: &Workspace, id: OpportunityId) -> Result<Option<OpportunityRow>>;
     /// Records a response and queues what follows, in one transaction; `None` when `first_only` and a

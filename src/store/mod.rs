@@ -28,8 +28,8 @@ use crate::domain::{
 };
 
 pub use engagement::{
-    Engagement, EngagementSettings, InboundMessage, NewInbound, ReplyTarget, ResponseUpdate, TimelineEvent,
-    TrackingEvent, Unanswered,
+    AddressBlock, Engagement, EngagementSettings, InboundMessage, NewInbound, ReplyTarget, ResponseUpdate,
+    TimelineEvent, TrackingEvent, Unanswered,
 };
 pub use learning::{Learning, Outcome};
 pub use postgres::PostgresStore;

@@ -5,7 +5,7 @@
 macro_rules! impl_engagement {
     ($store:ident, $db:ty, $dialect:ident) => {
         use super::engagement::{
-            Engagement, EngagementSettings, InboundMessage, NewInbound, ReplyTarget, ResponseUpdate, TimelineEvent,
+            AddressBlock, Engagement, EngagementSettings, InboundMessage, NewInbound, ReplyTarget, ResponseUpdate, TimelineEvent,
             TrackingEvent, Unanswered,
         };
 
@@ -28,15 +28,25 @@ macro_rules! impl_engagement {
             corrected_label: Option<String>,
             corrected_optimize: Option<bool>,
             received_at: OffsetDateTime,
+            suggested_label: Option<String>,
+            confidence: Option<f64>,
+            language: Option<String>,
+            wants_upgrade: bool,
+            unsubscribe: bool,
+            nothing_left: bool,
+            bounce: Option<String>,
         }
 
         const INBOUND_COLUMNS: &str = "m.id, m.draft_id, d.opportunity_id, m.source, m.message_id, m.matched_by, \
              m.from_email, m.from_name, m.subject, m.reply_text, m.label, m.wants_to_optimize, m.phrase, m.ooo_until, \
-             m.corrected_label, m.corrected_optimize, m.received_at";
+             m.corrected_label, m.corrected_optimize, m.received_at, m.suggested_label, m.confidence, m.language, \
+             m.wants_upgrade, m.unsubscribe, m.nothing_left, m.bounce";
 
         impl InboundRow {
             fn into_message(self) -> InboundMessage {
                 let classified = self.label.unwrap_or_else(|| "neutral".to_string());
+                let corrected = self.corrected_label.is_some();
+                let optimize = self.corrected_optimize.unwrap_or(self.wants_to_optimize);
                 InboundMessage {
                     id: self.id,
                     draft_id: self.draft_id.map(DraftId),
@@ -49,11 +59,19 @@ macro_rules! impl_engagement {
                     subject: self.subject,
                     reply_text: self.reply_text,
                     label: self.corrected_label.clone().unwrap_or_else(|| classified.clone()),
-                    wants_to_optimize: self.corrected_optimize.unwrap_or(self.wants_to_optimize),
+                    wants_to_optimize: optimize,
+                    wants_upgrade: self.wants_upgrade && !(corrected && self.corrected_optimize == Some(true)),
+                    unsubscribe: self.unsubscribe,
+                    needs_review: classified == "unclear" && !corrected,
+                    suggested_label: self.suggested_label.unwrap_or_else(|| classified.clone()),
                     classified_as: classified,
+                    confidence: self.confidence,
+                    language: self.language,
+                    nothing_left: self.nothing_left,
+                    bounce: self.bounce.and_then(|b| serde_json::from_str(&b).ok()),
                     phrase: self.phrase,
                     ooo_until: self.ooo_until.and_then(|d| time::Date::parse(&d, &DATE_FORMAT).ok()),
-                    corrected: self.corrected_label.is_some(),
+                    corrected,
                     received_at: self.received_at,
                 }
             }
@@ -289,8 +307,9 @@ macro_rules! impl_engagement {
                 let id: Option<(i64,)> = sqlx::query_as(
                     "INSERT INTO inbound_messages (workspace_id, draft_id, source, dedupe_key, message_id, matched_by, \
                      from_email, from_name, subject, reply_text, label, wants_to_optimize, phrase, ooo_until, raw, \
-                     received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-                     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+                     received_at, suggested_label, confidence, language, wants_upgrade, unsubscribe, nothing_left, bounce) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+                     $21, $22, $23) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
                 )
                 .bind(m.target.as_ref().map(|t| t.workspace_id))
                 .bind(m.target.as_ref().map(|t| t.draft_id.0))
@@ -308,12 +327,19 @@ macro_rules! impl_engagement {
                 .bind(m.ooo_until.and_then(|d| d.format(&DATE_FORMAT).ok()))
                 .bind(&m.raw)
                 .bind(m.received_at)
+                .bind(&m.suggested_label)
+                .bind(m.confidence)
+                .bind(&m.language)
+                .bind(m.wants_upgrade)
+                .bind(m.unsubscribe)
+                .bind(m.nothing_left)
+                .bind(m.bounce.as_ref().map(|b| b.to_string()))
                 .fetch_optional(&mut *tx)
                 .await?;
                 if let (Some((id,)), Some(t)) = (id, &m.target) {
                     let detail = serde_json::json!({
                         "reply_id": id, "from": m.from_email, "label": m.label, "matched_by": t.matched_by,
-                        "source": m.source,
+                        "source": m.source, "confidence": m.confidence,
                     });
                     audit(&mut tx, t.workspace_id, None, AuditAction::ReplyReceived, Some(t.draft_id), &detail, m.received_at)
                         .await?;
@@ -388,6 +414,132 @@ macro_rules! impl_engagement {
                 )
                 .fetch_all(self.reader())
                 .await?)
+            }
+
+            async fn workspace_corrections(&self, ws: &Workspace) -> Result<Vec<(String, String)>> {
+                Ok(sqlx::query_as(
+                    "SELECT reply_text, corrected_label FROM inbound_messages \
+                     WHERE workspace_id = $1 AND corrected_label IS NOT NULL ORDER BY corrected_at, id",
+                )
+                .bind(ws.id)
+                .fetch_all(self.reader())
+                .await?)
+            }
+
+            async fn corrections_version(&self, ws: &Workspace) -> Result<String> {
+                let (n, last): (i64, Option<String>) = sqlx::query_as(
+                    "SELECT COUNT(*), CAST(MAX(corrected_at) AS TEXT) FROM inbound_messages \
+                     WHERE workspace_id = $1 AND corrected_label IS NOT NULL",
+                )
+                .bind(ws.id)
+                .fetch_one(self.reader())
+                .await?;
+                Ok(format!("{n}:{}", last.unwrap_or_default()))
+            }
+
+            async fn review_queue(&self, ws: &Workspace, limit: i64) -> Result<(i64, Vec<InboundMessage>)> {
+                let waiting = "m.workspace_id = $1 AND m.label = 'unclear' AND m.corrected_label IS NULL";
+                let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM inbound_messages m WHERE {waiting}"))
+                    .bind(ws.id)
+                    .fetch_one(self.reader())
+                    .await?;
+                let rows: Vec<InboundRow> = sqlx::query_as(&format!(
+                    "SELECT {INBOUND_COLUMNS} FROM inbound_messages m LEFT JOIN drafts d ON d.id = m.draft_id \
+                     WHERE {waiting} ORDER BY m.id DESC LIMIT $2"
+                ))
+                .bind(ws.id)
+                .bind(limit)
+                .fetch_all(self.reader())
+                .await?;
+                Ok((n, rows.into_iter().map(InboundRow::into_message).collect()))
+            }
+
+            async fn thread_drafts(&self, ws: &Workspace, draft: DraftId) -> Result<Vec<DraftId>> {
+                let ids: Vec<(i64,)> = sqlx::query_as(
+                    "SELECT t.id FROM drafts d JOIN drafts t ON t.workspace_id = d.workspace_id \
+                     AND (t.id = d.id OR (d.opportunity_id IS NOT NULL AND t.opportunity_id = d.opportunity_id)) \
+                     WHERE d.workspace_id = $1 AND d.id = $2 AND (t.id = d.id OR t.status = 'sent') ORDER BY t.id",
+                )
+                .bind(ws.id)
+                .bind(draft.0)
+                .fetch_all(self.reader())
+                .await?;
+                Ok(ids.into_iter().map(|(id,)| DraftId(id)).collect())
+            }
+
+            async fn block_address(
+                &self,
+                ws: &Workspace,
+                email: &str,
+                reason: &str,
+                detail: &str,
+                reply: Option<i64>,
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let email = email.trim().to_lowercase();
+                if email.is_empty() {
+                    return Ok(());
+                }
+                sqlx::query(
+                    "INSERT INTO address_blocks (workspace_id, email, reason, detail, reply_id, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace_id, email) DO NOTHING",
+                )
+                .bind(ws.id)
+                .bind(email)
+                .bind(reason)
+                .bind(detail)
+                .bind(reply)
+                .bind(now)
+                .execute(self.writer())
+                .await?;
+                Ok(())
+            }
+
+            async fn address_block(&self, ws: &Workspace, email: &str) -> Result<Option<AddressBlock>> {
+                let row: Option<(String, String, String, Option<i64>, OffsetDateTime)> = sqlx::query_as(
+                    "SELECT email, reason, detail, reply_id, created_at FROM address_blocks \
+                     WHERE workspace_id = $1 AND email = $2",
+                )
+                .bind(ws.id)
+                .bind(email.trim().to_lowercase())
+                .fetch_optional(self.reader())
+                .await?;
+                Ok(row.map(|(email, reason, detail, reply_id, created_at)| AddressBlock {
+                    email,
+                    reason,
+                    detail,
+                    reply_id,
+                    created_at,
+                }))
+            }
+
+            async fn note_bounce(
+                &self,
+                ws: &Workspace,
+                draft: DraftId,
+                hard: bool,
+                detail: &serde_json::Value,
+                jobs: &[super::NewJob],
+                now: OffsetDateTime,
+            ) -> Result<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "UPDATE drafts SET bounced_at = CASE WHEN $5 THEN COALESCE(bounced_at, $1) ELSE bounced_at END, \
+                     bounce = $2 WHERE workspace_id = $3 AND id = $4",
+                )
+                .bind(now)
+                .bind(detail.to_string())
+                .bind(ws.id)
+                .bind(draft.0)
+                .bind(hard)
+                .execute(&mut *tx)
+                .await?;
+                for job in jobs {
+                    enqueue_job(&mut tx, ws.id, job, OffsetDateTime::now_utc()).await?;
+                }
+                audit(&mut tx, ws.id, None, AuditAction::DraftBounced, Some(draft), detail, now).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn opportunity(&self, ws: &Workspace, id: OpportunityId) -> Result<Option<OpportunityRow>> {
@@ -545,6 +697,8 @@ macro_rules! impl_engagement {
                         "ae.handoff" => "handed_off",
                         "webhook.delivered" => "webhook_delivered",
                         "follow_up.drafted" => "follow_up_drafted",
+                        "draft.bounced" => "bounced",
+                        "csm.notified" => "csm_notified",
                         "response.recorded" => "response_recorded",
                         "response.corrected" => "response_corrected",
                         // Replies come from the replies themselves, with their classification.

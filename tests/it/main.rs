@@ -13,7 +13,6 @@ mod api_templates;
 mod api_timing;
 mod api_web;
 mod approval_property;
-mod classifier_corpus;
 mod cli;
 mod common;
 mod compose;
