@@ -170,6 +170,9 @@ pub enum Command {
         /// Also list every reply read wrong.
         #[arg(long)]
         misses: bool,
+        /// Instead: 5-fold cross-validation on the training split, for each weight of the model.
+        #[arg(long)]
+        cv: bool,
     },
     /// Simulate weeks of introductions in a workspace whose customers answer by a hidden truth, through
     /// the real recommendation, and print how the learning does (regret and approach mix by week).
@@ -338,8 +341,34 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
             }
             Ok(())
         }
-        Command::EvaluateReplies { set, misses } => {
+        Command::EvaluateReplies { set, misses, cv } => {
             use overture::engagement::{corpus, evaluate, model::Model};
+            if cv {
+                let train: Vec<&corpus::Case> = corpus::builtin().iter().filter(|c| !c.eval).collect();
+                for blend in [0.0, 0.1, 0.2, 0.3, 0.45, 0.6] {
+                    let mut right = 0;
+                    let mut n = 0;
+                    for fold in 0..5 {
+                        let held: Vec<corpus::Case> = train
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| i % 5 == fold)
+                            .map(|(_, c)| (*c).clone())
+                            .collect();
+                        let mut model =
+                            Model::of_cases(train.iter().enumerate().filter(|(i, _)| i % 5 != fold).map(|(_, c)| *c));
+                        model.blend = blend;
+                        let outcomes = evaluate::run(&held, &model);
+                        right += outcomes.iter().filter(|o| o.right()).count();
+                        n += outcomes.len();
+                    }
+                    println!(
+                        "model weight {blend:.2}: 5-fold accuracy {:.1}% ({right}/{n})",
+                        right as f64 * 100.0 / n as f64
+                    );
+                }
+                return Ok(());
+            }
             let cases: Vec<corpus::Case> = corpus::builtin()
                 .iter()
                 .filter(|c| match set.as_str() {

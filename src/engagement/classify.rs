@@ -224,7 +224,7 @@ pub fn read(reply: &Reply<'_>, model: &Model) -> Classification {
     match rule {
         Some(label) => {
             // The rules' label at their strength, the rest spread over the other people's labels.
-            let w = 0.2;
+            let w = model.blend;
             for (k, l) in LABELS.iter().enumerate() {
                 let r = if *l == label {
                     strength

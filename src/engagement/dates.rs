@@ -18,7 +18,7 @@ static NUMERIC_DATE: LazyLock<Regex> =
 static MONTH_FIRST: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b([a-z]{3,10})\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?"));
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(\d{1,2})(?:st|nd|rd|th|er|e|\.|o|º)? (?:de |di |of )?([a-z]{3,10})\.?(?:,? (?:de |del )?(\d{4}))?")
+    re(r"\b(\d{1,2})(?:st|nd|rd|th|er|e|\.|o|º|°)? (?:de |di |of )?([a-z]{3,10})\.?(?:,? (?:de |del )?(\d{4}))?")
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -139,19 +139,80 @@ fn nearer(a: u8, b: u8, year: Option<i32>, received: Date) -> Option<bool> {
     (day_first != month_first).then_some(day_first)
 }
 
-/// The return date of an out-of-office reply in folded text: the latest date it mentions that is not
-/// in the past. `day_first` is how the writer's language writes numeric dates (all but US English).
+/// Words that say the date after them is the day they are back.
+static RETURN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:back|return(?:ing)?|returns|zuruck|wieder|de retour|retour|reviens|des le|vuelvo|regreso|retomo|me reincorporo|me reintegro|de vuelta|rientro|torno|di ritorno|terug|ben er weer|volto|retorno|de volta|regresso)\b",
+    )
+});
+/// Words that say the date after them is the last day away ("bis einschließlich", "tot en met").
+static THROUGH_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:through|thru|until and including|up to and including|bis einschliesslich|bis und mit|tot en met|t/m|jusqu'au .{0,20}inclus|fino al .{0,20}(?:compreso|incluso)|hasta el .{0,25}inclusive|ate .{0,25}inclusive)\b",
+    )
+});
+static INCLUSIVE_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[^.\n]{0,3}\(?(?:inclusive|inclus|incluso|compreso|einschliesslich|inclusief|incl\.)"));
+static BARE_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[^.\n\d]{0,30}?\b(?:(?:el|il|le|on|am|op|dia|the|o|a)\s+)?(?:[a-z]+(?:-feira)?\s+)?(\d{1,2})(?:st|nd|rd|th|°|º|o)?\b(?:[^./\d]|$)",
+    )
+});
+
+/// The return date of an out-of-office reply in folded text: a date said to be the day they are back,
+/// else the latest date it mentions that is not in the past (the next working day when that date is
+/// the last day away: "bis einschließlich 4.12.", "tot en met vrijdag 4 december"). `day_first` is
+/// how the writer's language writes numeric dates (all but US English).
 pub fn return_date(folded: &str, received: Date, day_first: bool) -> Option<Date> {
+    let found = dates_in(folded, received, day_first);
+    let before = |at: usize, n: usize| &folded[folded.floor_char_boundary(at.saturating_sub(n))..at];
+    let back: Vec<Date> =
+        found.iter().filter(|(_, at, _)| RETURN_WORDS.is_match(before(*at, 40))).map(|(d, _, _)| *d).collect();
+    // "Back on Monday the 14th": a day number after a return word, in the month of the dates around it.
+    let latest = found.iter().map(|(d, _, _)| *d).filter(|d| *d >= received).max();
+    let mut bare = Vec::new();
+    for m in RETURN_WORDS.find_iter(folded) {
+        if let Some(c) = BARE_DAY.captures(&folded[m.end()..]) {
+            let (Ok(day), Some(anchor)) = (c[1].parse::<u8>(), latest) else { continue };
+            let in_month = Date::from_calendar_date(anchor.year(), anchor.month(), day).ok();
+            let next_month = anchor.month().next();
+            let year = if next_month == Month::January { anchor.year() + 1 } else { anchor.year() };
+            let candidate = match in_month {
+                Some(d) if d >= anchor => Some(d),
+                _ => Date::from_calendar_date(year, next_month, day).ok(),
+            };
+            bare.extend(candidate.filter(|d| *d >= received && *d <= anchor + Duration::days(31)));
+        }
+    }
+    if let Some(d) = back.into_iter().chain(bare).filter(|d| *d >= received).max() {
+        return Some(d);
+    }
+    let (date, at, end) = found.into_iter().filter(|(d, _, _)| *d >= received).max_by_key(|(d, _, _)| *d)?;
+    let through = THROUGH_WORDS.is_match(before(at, 40)) || INCLUSIVE_AFTER.is_match(&folded[end..]);
+    Some(if through { next_working_day(date) } else { date })
+}
+
+fn next_working_day(d: Date) -> Date {
+    let mut next = d + Duration::days(1);
+    while matches!(next.weekday(), Weekday::Saturday | Weekday::Sunday) {
+        next += Duration::days(1);
+    }
+    next
+}
+
+/// Every date in the text, with where it starts and ends.
+fn dates_in(folded: &str, received: Date, day_first: bool) -> Vec<(Date, usize, usize)> {
     let mut dates = Vec::new();
     for c in ISO_DATE.captures_iter(folded) {
         let (y, m, d) = (c[1].parse().ok(), c[2].parse::<u8>().ok(), c[3].parse::<u8>().ok());
-        if let (Some(y), Some(m), Some(d)) = (y, m.and_then(|m| Month::try_from(m).ok()), d) {
-            dates.extend(dated(Some(y), m, d, received));
+        if let (Some(y), Some(m), Some(d), Some(all)) = (y, m.and_then(|m| Month::try_from(m).ok()), d, c.get(0)) {
+            dates.extend(dated(Some(y), m, d, received).map(|x| (x, all.start(), all.end())));
         }
     }
-    let without_iso = ISO_DATE.replace_all(folded, " ");
+    let without_iso = ISO_DATE.replace_all(folded, |c: &regex::Captures<'_>| " ".repeat(c[0].len()));
     for c in NUMERIC_DATE.captures_iter(&without_iso) {
         let (Ok(a), Ok(b)) = (c[2].parse::<u8>(), c[4].parse::<u8>()) else { continue };
+        let (Some(all), Some(number)) = (c.get(0), c.get(2)) else { continue };
         // "10:30" is a time, "1.5" a number: a date needs a separator of its kind and sensible parts.
         let year = c.get(5).and_then(|y| y.as_str().parse().ok());
         let sep = &c[3];
@@ -162,50 +223,52 @@ pub fn return_date(folded: &str, received: Date, day_first: bool) -> Option<Date
         let day_first_here = match (a > 12, b > 12) {
             (true, false) => true,
             (false, true) => false,
-            _ => match named_day {
-                // The weekday written beside it decides: "Monday 07/12" is the reading that is a Monday.
-                Some(wd) => {
+            _ => {
+                let by_weekday = named_day.and_then(|wd| {
                     let df = Month::try_from(b).ok().and_then(|m| dated(year, m, a, received));
                     let mf = Month::try_from(a).ok().and_then(|m| dated(year, m, b, received));
                     match (df.map(|d| d.weekday() == wd), mf.map(|d| d.weekday() == wd)) {
-                        (Some(true), Some(false) | None) => true,
-                        (Some(false) | None, Some(true)) => false,
-                        _ => nearer(a, b, year, received).unwrap_or(day_first || sep == "."),
+                        (Some(true), Some(false) | None) => Some(true),
+                        (Some(false) | None, Some(true)) => Some(false),
+                        _ => None,
                     }
-                }
-                None => nearer(a, b, year, received).unwrap_or(day_first || sep == "."),
-            },
+                });
+                // A writer who puts the day first always does; in US English, the nearer reading wins.
+                by_weekday.unwrap_or_else(|| day_first || sep == "." || nearer(a, b, year, received).unwrap_or(false))
+            }
         };
         let (d, m) = if day_first_here { (a, b) } else { (b, a) };
         if let Ok(m) = Month::try_from(m) {
-            dates.extend(dated(year, m, d, received));
+            dates.extend(dated(year, m, d, received).map(|x| (x, number.start(), all.end())));
         }
     }
     for c in MONTH_FIRST.captures_iter(folded) {
-        if let (Some(m), Ok(d)) = (month(&c[1]), c[2].parse::<u8>()) {
-            dates.extend(dated(c.get(3).and_then(|y| y.as_str().parse().ok()), m, d, received));
+        if let (Some(m), Ok(d), Some(all)) = (month(&c[1]), c[2].parse::<u8>(), c.get(0)) {
+            let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+            dates.extend(dated(year, m, d, received).map(|x| (x, all.start(), all.end())));
         }
     }
     for c in DAY_FIRST.captures_iter(folded) {
-        if let (Ok(d), Some(m)) = (c[1].parse::<u8>(), month(&c[2])) {
-            dates.extend(dated(c.get(3).and_then(|y| y.as_str().parse().ok()), m, d, received));
+        if let (Ok(d), Some(m), Some(all)) = (c[1].parse::<u8>(), month(&c[2]), c.get(0)) {
+            let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+            dates.extend(dated(year, m, d, received).map(|x| (x, all.start(), all.end())));
         }
     }
     if dates.is_empty() {
         if let Some(c) = RELATIVE.captures(folded) {
-            let word = &c[1];
+            let (word, at) = (&c[1], c.get(1).map_or(0, |m| m.start()));
             if matches!(word, "tomorrow" | "morgen" | "demain" | "manana" | "domani" | "amanha") {
-                dates.push(received + Duration::days(1));
+                dates.push((received + Duration::days(1), at, at + word.len()));
             } else if let Some(wd) = weekday(word) {
                 let mut d = received + Duration::days(1);
                 while d.weekday() != wd {
                     d += Duration::days(1);
                 }
-                dates.push(d);
+                dates.push((d, at, at + word.len()));
             }
         }
     }
-    dates.into_iter().filter(|d| *d >= received).max()
+    dates
 }
 
 #[cfg(test)]

@@ -174,6 +174,16 @@ pub fn report(title: &str, outcomes: &[Outcome<'_>], misses: bool) -> String {
         }
     }
     if misses {
+        for o in outcomes.iter().filter(|o| o.case.ooo_until.is_some() && o.got.ooo_until != o.case.ooo_until) {
+            let _ = writeln!(
+                out,
+                "  date miss {}: expected {:?}, got {:?} {:?}",
+                o.case.name,
+                o.case.ooo_until,
+                o.got.ooo_until,
+                o.stripped.text.chars().take(200).collect::<String>()
+            );
+        }
         for o in outcomes.iter().filter(|o| !o.right()) {
             let _ = writeln!(
                 out,

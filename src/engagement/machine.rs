@@ -25,7 +25,10 @@ pub static OUT_OF_OFFICE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:vuelvo|regreso|retomo|de vuelta|me reincorporo) (?:a la oficina |mis labores )?(?:el|a partir)|acceso limitado al correo",
         r"|fuori (?:sede|ufficio)|(?:sono|saro) (?:in ferie|assente|fuori (?:ufficio|sede))|assente (?:fino|dal)|(?:di ritorno|rientro) (?:il|lunedi|martedi|mercoledi|giovedi|venerdi|in ufficio)",
         r"|accesso (?:limitato|saltuario) (?:alla posta|all'e-?mail)|niet (?:op kantoor|aanwezig)|afwezig|met (?:vakantie|verlof)",
-        r"|weer (?:aanwezig|op kantoor|bereikbaar)|ben (?:ik )?(?:er )?weer",
+        r"|weer (?:aanwezig|op kantoor|bereikbaar)|ben (?:ik )?(?:er )?weer|op reis|(?:lees|check) (?:mijn|de) (?:mail|e-?mail) (?:maar )?beperkt|beperkt bereikbaar",
+        r"|(?:zwangerschaps|ouderschaps|bevallings)verlof|congedo (?:parentale|di maternita|di paternita|per malattia)|(?:sono|saro) in (?:congedo|trasferta|viaggio)",
+        r"|viaje de trabajo|sin acceso (?:frecuente )?al correo|de baja (?:medica|por)|baixa medica|de baixa|nao me encontro no escritorio|encontro-me (?:ausente|fora|de ferias|de baixa|em viagem)",
+        r"|on the road|(?:replies|responses) (?:will|may) be (?:slow|delayed)|limited (?:access|connectivity|signal|reception)",
         r"|fora do escritorio|(?:estou|estarei) (?:de ferias|em ferias|ausente|fora|em viagem|de licenca)|de ferias|ausente ate",
         r"|(?:retorno|volto|retornarei|regresso) (?:em|na|no|a partir|ao escritorio|dia)|em viagem|licenca[- ]maternidade|sem acesso (?:regular )?ao e-?mail",
         r"|(?:automatic reply|automatische antwort|reponse automatique|respuesta automatica|risposta automatica",
@@ -74,7 +77,13 @@ pub static AUTO_REPLY: LazyLock<Regex> = LazyLock::new(|| {
         r"|nous l'avons bien recu|dans les plus brefs delais|abbiamo ricevuto la tua|hemos recibido tu|recebemos a sua|wir haben deine",
         r"|(?:e-?mail(?:-adresse)?|address|adresse|direccion|indirizzo|adres|endereco)(?: de (?:correo|e-?mail))? (?:has changed|hat sich geandert|a change|ha cambiado|e cambiato|is gewijzigd|mudou)",
         r"|(?:is no longer active|ist nicht mehr aktiv|n'est plus (?:active|utilisee|valide)|ya no esta activ[oa]|non e piu attiv[oa]|is niet meer actief|nao esta mais ativ[oa])",
-        r"|(?:wird|will be) (?:zum \S+ )?(?:abgeschaltet|deactivated|deaktiviert))"
+        r"|(?:wird|will be) (?:zum \S+ )?(?:abgeschaltet|deactivated|deaktiviert)",
+        r"|(?:isn't|is not) (?:monitored|being monitored|read)|(?:n'est|ne sont) pas (?:consultee?s?|lue?s?|surveillee?s?)|no (?:se )?(?:revisa|monitorea)|(?:being|is being) retired|en desuso|dejara de (?:funcionar|estar)",
+        r"|due to (?:high|the high|a high) volume|(?:responses|replies) may take|appreciate your patience|reference(?: number)?:\s*[a-z]{0,5}-?\d",
+        r"|(?:opening|office|business|support) hours|horario de atencion|horario de atendimento|orari(?:o)? di (?:apertura|ufficio|assistenza)|openingstijden|geschaftszeiten|heures d'ouverture",
+        r"|(?:this is an|este es un|c'est un|ceci est un|dies ist eine|questo e un|dit is een|esta e uma|esta e um) (?:automatic|automated|mensaje automatico|message automatique|automatische|messaggio automatico|automatisch|mensagem automatica)",
+        r"|mensaje automatico|message automatique|messaggio automatico|mensagem automatica|aviso automatico|automatisch (?:gegenereerd|verzonden)|automatisch (?:erstellt|generiert)",
+        r"|protecting myself from (?:receiving )?(?:junk|spam)|complete the verification|verify (?:that )?you are (?:a )?human|sender verification)"
     ))
 });
 
@@ -137,6 +146,12 @@ static SOFT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+static DELIVERED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:has been delivered|was delivered|successfully delivered|wurde (?:erfolgreich )?zugestellt|a ete (?:remis|distribue)|ha sido entregado|e stato consegnato|is (?:afgeleverd|bezorgd)|foi entregue)\b",
+    )
+});
+
 /// Reads a bounce from the raw message, its content type and its sender. `None` for anything else.
 pub fn bounce(raw: &str, content_type: &str, from: &str, subject: &str) -> Option<Bounce> {
     let ct = content_type.to_lowercase();
@@ -166,6 +181,9 @@ pub fn bounce(raw: &str, content_type: &str, from: &str, subject: &str) -> Optio
         })
     });
     let action = DSN_ACTION.captures(raw).map(|c| c[1].to_lowercase());
+    if DELIVERED.is_match(&folded) && status.as_deref().is_none_or(|s| s.starts_with('2')) {
+        return None;
+    }
     if action.as_deref() == Some("delivered") || action.as_deref() == Some("relayed") {
         return None;
     }

@@ -54,9 +54,14 @@ impl Counts {
     }
 }
 
+/// How much the model's reading weighs where the rules found something (the rules weigh the rest).
+pub const BLEND: f64 = 0.2;
+
 /// The built-in model and a workspace's corrections on top of it.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// See [`BLEND`].
+    pub blend: f64,
     base: Arc<Counts>,
     own: Counts,
     /// The workspace's corrected replies, folded, for a near-exact match.
@@ -67,7 +72,18 @@ impl Model {
     /// The model of the built-in corpus alone.
     pub fn builtin() -> Model {
         static BASE: LazyLock<Arc<Counts>> = LazyLock::new(|| Arc::new(train_builtin()));
-        Model { base: BASE.clone(), own: Counts::default(), corrected: Vec::new() }
+        Model { blend: BLEND, base: BASE.clone(), own: Counts::default(), corrected: Vec::new() }
+    }
+
+    /// A model of the given corpus cases alone (for cross-validation).
+    pub fn of_cases<'a>(cases: impl IntoIterator<Item = &'a super::corpus::Case>) -> Model {
+        let mut counts = Counts::default();
+        for case in cases {
+            if let Ok(text) = super::responses::own_words(case.raw.as_bytes(), case.sent.as_deref()) {
+                counts.add(&text, case.label, 1.0);
+            }
+        }
+        Model { blend: BLEND, base: Arc::new(counts), own: Counts::default(), corrected: Vec::new() }
     }
 
     /// The built-in model with a workspace's corrections (reply text, label).
