@@ -74,6 +74,9 @@ pub enum LifecycleError {
     Warnings(Box<Draft>),
     #[error("This Idempotency-Key was already used to send draft {0}; use a new key for another draft")]
     KeyReused(DraftId),
+    /// A recipient unsubscribed, or mail to them bounced for good.
+    #[error("{0}")]
+    Blocked(String),
     #[error(transparent)]
     Draft(#[from] DraftError),
 }
@@ -290,6 +293,17 @@ pub async fn approve(
     }
     if draft.has_warnings() && !request.acknowledge_warnings {
         return Err(LifecycleError::Warnings(Box::new(draft)));
+    }
+    for to in &draft.to {
+        if let Some(block) = store.address_block(ws, &to.email).await? {
+            return Err(LifecycleError::Blocked(format!(
+                "{} {} on {}, so Overture no longer writes to this address. Choose another contact for {}.",
+                block.email,
+                block.detail,
+                block.created_at.date(),
+                customer.name
+            )));
+        }
     }
     let message_id = new_message_id(draft.id, &draft.from);
     let mut jobs = vec![NewJob {

@@ -119,6 +119,7 @@
       case "opportunities": return opportunitiesCard(card);
       case "timeline": return timelineCard(card);
       case "help": return helpCard(card);
+      case "review": return reviewCard(card);
       default: return null;
     }
   }
@@ -596,6 +597,82 @@
       card.examples.map((e) => h("span", { role: "listitem" }, chip(e))));
   }
 
+  // ---------- replies waiting for a label ----------
+  const LABELS = [["positive", "Positive"], ["neutral", "Neutral"], ["negative", "Negative"],
+    ["out_of_office", "Out of office"], ["auto_reply", "Automatic reply"], ["bounce", "Bounce"]];
+
+  /** One reply with its suggested label and one-click labels; `done` runs once it is labelled. */
+  function reviewItem(reply, done) {
+    const status = h("span", { className: "hint", role: "status" });
+    const confidence = reply.confidence == null ? "" : ` (${Math.round(reply.confidence * 100)}% sure)`;
+    const buttons = LABELS.map(([label, name]) => h("button", {
+      type: "button",
+      className: label === reply.suggested_label ? "" : "quiet",
+      "aria-label": `Label the reply from ${reply.from_name || reply.from_email} as ${name}`,
+      on: {
+        click: async (event) => {
+          const group = event.currentTarget.parentElement;
+          group.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+          try {
+            await api("POST", `/api/replies/${reply.id}/label`, { label });
+            status.textContent = `Labelled ${name.toLowerCase()}.`;
+            done();
+          } catch (e) {
+            status.textContent = e.message;
+            group.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+          }
+        },
+      },
+    }, name));
+    return h("li", { className: "card review-item" },
+      h("p", {}, h("strong", {}, reply.from_name || reply.from_email), ` · ${reply.subject}`),
+      h("blockquote", {}, reply.reply_text),
+      h("p", { className: "hint" }, `Suggested: ${words(reply.suggested_label)}${confidence}`),
+      h("div", { className: "options", role: "group", "aria-label": "Label this reply" }, buttons),
+      status);
+  }
+
+  function showReviewCount(count) {
+    const badge = $("review-count");
+    badge.textContent = count ? String(count) : "";
+    badge.hidden = !count;
+    $("nav-replies").setAttribute("aria-label", count ? `Replies, ${count} waiting for your label` : "Replies");
+  }
+
+  async function refreshReviewCount() {
+    try {
+      const queue = await api("GET", "/api/replies/review?limit=1");
+      showReviewCount(queue.count);
+    } catch (e) {
+      // The count is a convenience; the page says what went wrong.
+    }
+  }
+
+  async function loadReplies() {
+    const list = $("review-list");
+    try {
+      const queue = await api("GET", "/api/replies/review");
+      showReviewCount(queue.count);
+      list.replaceChildren(...queue.replies.map((r) => reviewItem(r, () => {
+        refreshReviewCount().then(() => {
+          const left = Number($("review-count").textContent || 0);
+          $("review-status").textContent = left ? `${left} still waiting.` : "Nothing is waiting for you.";
+        });
+      })));
+      $("review-status").textContent = queue.count ? `${queue.count} waiting for your label.` : "Nothing is waiting for you.";
+    } catch (e) {
+      $("review-status").textContent = e.message;
+    }
+  }
+
+  function reviewCard(card) {
+    const items = card.replies || [];
+    return h("section", { className: "card", "aria-label": "Replies that need you" },
+      h("h2", {}, "Replies that need you"),
+      items.length ? h("ol", { className: "review" }, items.map((r) => reviewItem(r, refreshReviewCount)))
+        : h("p", { className: "hint" }, "Nothing is waiting for you."));
+  }
+
   // ---------- the pipeline ----------
   const COLUMNS = [
     { key: "customer_name", label: "Customer" },
@@ -801,7 +878,7 @@
   }
 
   // ---------- views, session ----------
-  const VIEWS = { chat: "chat-view", pipeline: "pipeline-view", insights: "insights-view" };
+  const VIEWS = { chat: "chat-view", pipeline: "pipeline-view", insights: "insights-view", replies: "replies-view" };
   function route() {
     const view = VIEWS[location.hash.slice(1)] ? location.hash.slice(1) : "chat";
     for (const [name, id] of Object.entries(VIEWS)) {
@@ -812,6 +889,7 @@
     }
     if (view === "pipeline") loadPipeline();
     else if (view === "insights") loadInsights();
+    else if (view === "replies") loadReplies();
     else input.focus();
   }
   window.addEventListener("hashchange", route);
@@ -851,6 +929,7 @@
       welcome(me.name);
     }
     route();
+    refreshReviewCount();
     scrollToEnd();
     document.body.dataset.ready = "true";
   }

@@ -113,7 +113,7 @@ impl Answer {
 }
 
 /// What the chat can do, as examples a CSM can click.
-const EXAMPLES: [&str; 11] = [
+const EXAMPLES: [&str; 12] = [
     "Who is ready for expansion?",
     "Introduce upsell to Acme Corp",
     "Show expansion context for Globex",
@@ -124,6 +124,7 @@ const EXAMPLES: [&str; 11] = [
     "What happened with Acme Corp?",
     "When should I send it?",
     "What works?",
+    "Which replies need me?",
     "help",
 ];
 
@@ -214,6 +215,7 @@ async fn answer(deps: &Deps<'_>, who: &Principal, turn: &Turn, state: ChatState)
         }
         Intent::WhenToSend => when_to_send(deps, who, state).await,
         Intent::WhatWorks => what_works(deps, who, state).await,
+        Intent::RepliesToReview => replies_to_review(deps, who, state).await,
         Intent::Help => Ok(Answer::say(
             "I help you introduce an expansion without sounding like a salesperson. Ask me who is ready, \
              for a customer's expansion context, or to introduce an upsell: I recommend an approach, draft the \
@@ -274,6 +276,23 @@ async fn what_works(deps: &Deps<'_>, who: &Principal, state: ChatState) -> anyho
     lines.extend(styles.summary.into_iter().filter(|l| l.starts_with("With ")).take(1));
     lines.push("The Insights page has the charts, by signal, timing and buying style.".into());
     Ok(Answer::say(lines.join(" "), state))
+}
+
+/// The replies waiting for a person's label, with one-click labels in the card.
+async fn replies_to_review(deps: &Deps<'_>, who: &Principal, state: ChatState) -> anyhow::Result<Answer> {
+    let (count, replies) = deps.store.review_queue(&who.workspace, 5).await?;
+    let text = match count {
+        0 => "No reply is waiting for you: Overture was sure enough of every one.".to_string(),
+        1 => "One reply is waiting for your label. Until you label it, it changes nothing: no response, no handoff, \
+              no suppression."
+            .to_string(),
+        n => format!(
+            "{n} replies are waiting for your label{}. Until you label them, they change nothing: no response, no \
+             handoff, no suppression.",
+            if n > 5 { " (the newest five are below; the Replies page has them all)" } else { "" }
+        ),
+    };
+    Ok(Answer::say(text, state).with(json!({"type": "review", "count": count, "replies": replies})))
 }
 
 fn shorten(text: &str, max: usize) -> String {

@@ -35,6 +35,8 @@ pub enum Intent {
     WhenToSend,
     /// What the outcomes say about approaches and buying styles.
     WhatWorks,
+    /// The replies Overture was not sure about, waiting for a person's label.
+    RepliesToReview,
     Help,
     /// Not understood; the answer lists what the chat can do.
     Unknown,
@@ -142,6 +144,11 @@ static WHAT_WORKS: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:what|which)(?: approach| approaches| framing| style)? (?:works|converts|work best|works best|gets replies)\b|\b(?:what have we learn(?:ed|t)|insights)\b",
     )
 });
+static REPLIES_TO_REVIEW: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:which|what|any|show(?: me)?)\b.*\breplies\b.*\b(?:need|needs|waiting|wait|review|unclear|unsure|label)|\b(?:replies|emails|answers) (?:to|that need|needing|waiting for) (?:review|label|me|my label|a label)|^(?:review(?: the)? replies|unclear replies|replies to review|inbox to review)$",
+    )
+});
 static SEND: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^(?:ok(?:ay)?[, ]+|looks good[, ]+|great[, ]+|perfect[, ]+|yes[, ]+)?(?:please\s+)?(?:send|send it|send now|send the (?:email|draft|message)|ship it|approve(?: and send)?(?: it)?|go ahead and send(?: it)?)(?:\s+anyway)?(?:\s+please)?$",
@@ -166,6 +173,9 @@ pub fn parse(message: &str) -> Intent {
     }
     if WHEN_TO_SEND.is_match(&lower) {
         return Intent::WhenToSend;
+    }
+    if REPLIES_TO_REVIEW.is_match(&lower) {
+        return Intent::RepliesToReview;
     }
     if WHAT_WORKS.is_match(&lower) {
         return Intent::WhatWorks;
@@ -281,6 +291,10 @@ mod tests {
             ("what day should I email Jennifer", Intent::WhenToSend),
             ("timing", Intent::WhenToSend),
             ("What works?", Intent::WhatWorks),
+            ("Which replies need me?", Intent::RepliesToReview),
+            ("any replies waiting for my label", Intent::RepliesToReview),
+            ("show me the replies to review", Intent::RepliesToReview),
+            ("review replies", Intent::RepliesToReview),
             ("which approach works best", Intent::WhatWorks),
             ("what have we learned", Intent::WhatWorks),
             ("show me the insights", Intent::WhatWorks),

@@ -217,7 +217,7 @@ pub fn read(reply: &Reply<'_>, model: &Model) -> Classification {
     c.phrase = phrase.map(quote);
     if let Some(label) = model.recall(reply.text) {
         c.phrase = c.phrase.or_else(|| Some("the same words as a reply a CSM labelled".into()));
-        return c.decided(label, 0.95).details(&folded, reply.subject);
+        return c.decided(label, 0.95).details(&folded, reply.subject, quote);
     }
     let learned = model.predict(reply.text);
     let mut p = [0.0f64; 5];
@@ -249,7 +249,7 @@ pub fn read(reply: &Reply<'_>, model: &Model) -> Classification {
         c.phrase = Some("no rule matched: the model's reading".into());
     }
     let confidence = if reply.nothing_left { confidence.min(0.45) } else { confidence };
-    c.decided(label, confidence).details(&folded, reply.subject)
+    c.decided(label, confidence).details(&folded, reply.subject, quote)
 }
 
 impl Classification {
@@ -268,11 +268,16 @@ impl Classification {
     }
 
     /// The meeting a positive reply says is booked.
-    fn details(mut self, folded: &str, subject: &str) -> Classification {
+    fn details<'t>(
+        mut self,
+        folded: &'t str,
+        subject: &str,
+        quote: impl Fn(regex::Match<'t>) -> String,
+    ) -> Classification {
         if self.suggested == Label::Positive {
             self.meeting = lx::MEETING
                 .find(folded)
-                .map(|m| m.as_str().trim().to_string())
+                .map(quote)
                 .or_else(|| ACCEPTED_INVITE.find(subject).map(|m| m.as_str().trim().to_string()));
         }
         self

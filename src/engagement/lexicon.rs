@@ -615,6 +615,8 @@ lexicon!(
         r"understood",
         r"(?:verstanden|notiert|bien recu|bien note|recibido|ricevuto|begrepen|genoteerd|recebido|anotado)",
         r"not sure",
+        r"(?:we'll|we will|i'll) see",
+        r"(?:on verra|vedremo|veremos|mal sehen|schauen wir mal|we zien (?:wel|nog)|vamos ver|a ver)",
         r"(?:maybe|perhaps|vielleicht|peut-etre|quizas|tal vez|forse|misschien|talvez)[.!,]",
         r"(?:depends|hangt (?:er )?van af|dipende|depende|kommt darauf an|ca depend)",
         r"(?:bespreche|besprechen|uberlege|uberlegen|prufe|prufen) (?:das|es|dies|intern|mit)",

@@ -120,6 +120,7 @@ impl From<LifecycleError> for ApiError {
                     "revision": d.revision,
                 })),
             LifecycleError::KeyReused(_) => ApiError::unprocessable("idempotency_key_reused", message),
+            LifecycleError::Blocked(m) => ApiError::new(StatusCode::CONFLICT, "recipient_blocked", m),
             LifecycleError::Draft(e) => e.into(),
         }
     }

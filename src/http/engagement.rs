@@ -26,9 +26,21 @@ pub struct InboundResult {
     pub reply_id: Option<i64>,
     /// Whether it was matched to a sent introduction; an unmatched message is kept, never guessed.
     pub matched: bool,
-    /// positive, neutral, negative, out_of_office or auto_reply.
+    /// positive, neutral, negative, out_of_office, auto_reply, bounce, or unclear (below the confidence
+    /// threshold: it waits for a person's label and changes nothing meanwhile).
     pub label: Option<&'static str>,
+    /// The classifier's best guess, also for an unclear reply.
+    pub suggested_label: Option<&'static str>,
+    /// How sure the reading is, 0 to 1.
+    pub confidence: Option<f64>,
+    /// The language of the reply's own words (ISO 639-1).
+    pub language: Option<&'static str>,
+    /// Chose option 1: get more from what they have.
     pub wants_to_optimize: Option<bool>,
+    /// Chose option 2: grow.
+    pub wants_upgrade: Option<bool>,
+    /// Asked not to be written to again: no further introduction goes to the address.
+    pub unsubscribe: Option<bool>,
     pub phrase: Option<String>,
     /// Set when this reply recorded the opportunity's response.
     pub opportunity: Option<OpportunityRow>,
@@ -88,7 +100,12 @@ pub async fn inbound_email(
             reply_id: Some(id),
             matched: draft.is_some(),
             label: Some(classification.label.as_str()),
+            suggested_label: Some(classification.suggested.as_str()),
+            confidence: Some(classification.confidence),
+            language: classification.language,
             wants_to_optimize: Some(classification.wants_to_optimize),
+            wants_upgrade: Some(classification.wants_upgrade),
+            unsubscribe: Some(classification.unsubscribe),
             phrase: classification.phrase,
             opportunity: response.map(|r| *r),
         },
@@ -103,7 +120,12 @@ impl InboundResult {
             reply_id: None,
             matched: false,
             label: None,
+            suggested_label: None,
+            confidence: None,
+            language: None,
             wants_to_optimize: None,
+            wants_upgrade: None,
+            unsubscribe: None,
             phrase: None,
             opportunity: None,
         }
@@ -142,10 +164,39 @@ pub async fn replies(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabelBody {
-    /// positive, neutral, negative, out_of_office or auto_reply.
+    /// positive, neutral, negative, out_of_office, auto_reply or bounce (a person's label is never unclear).
     label: String,
+    /// The customer chose option 1 (get more from what they have).
     #[serde(default)]
     wants_to_optimize: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewQueue {
+    /// Replies waiting for a person's label in this workspace.
+    pub count: i64,
+    /// The newest of them, each with the suggested label and its confidence.
+    pub replies: Vec<InboundMessage>,
+}
+
+/// The replies Overture was not sure about: each waits for a person's label before it changes
+/// anything (no response, handoff, webhook or suppression, and no learning).
+#[utoipa::path(get, path = "/api/replies/review", tag = "engagement", security(("bearer" = [])),
+    params(("limit" = Option<i64>, Query, description = "At most this many, newest first (default 50, at most 500)")),
+    responses((status = 200, body = ReviewQueue)))]
+pub async fn review_queue(
+    State(state): State<AppState>,
+    auth: Auth,
+    Query(params): Query<ReviewParams>,
+) -> ApiResult<Json<ReviewQueue>> {
+    let limit = params.limit.unwrap_or(50).clamp(1, 500);
+    let (count, replies) = state.store.review_queue(&auth.0.workspace, limit).await?;
+    Ok(Json(ReviewQueue { count, replies }))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ReviewParams {
+    limit: Option<i64>,
 }
 
 /// A CSM's correction of a reply's label. It is kept beside the classifier's own label (corrections
@@ -163,6 +214,12 @@ pub async fn correct_label(
 ) -> ApiResult<Json<InboundMessage>> {
     let body: LabelBody = parse_json(&body)?;
     let label: Label = body.label.parse().map_err(|e: String| ApiError::unprocessable("invalid_label", e))?;
+    if label == Label::Unclear {
+        return Err(ApiError::unprocessable(
+            "invalid_label",
+            "A person's label says what the reply means: positive, neutral, negative, out_of_office, auto_reply or bounce",
+        ));
+    }
     let ws = &auth.0.workspace;
     let reply =
         state.store.inbound_message(ws, id).await?.ok_or_else(|| ApiError::not_found(&format!("Reply {id}")))?;

@@ -137,6 +137,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(learning::patch_contact))
         .routes(routes!(engagement::inbound_email))
         .routes(routes!(engagement::replies))
+        .routes(routes!(engagement::review_queue))
         .routes(routes!(engagement::correct_label))
         .routes(routes!(engagement::get_settings, engagement::patch_settings))
         .routes(routes!(import::import_bundle))

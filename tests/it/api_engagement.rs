@@ -16,7 +16,7 @@ use overture::engagement::Responses;
 
 const SAFARI: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)";
 
-fn smtp(server: &SmtpServer) -> Arc<dyn Transport> {
+pub(crate) fn smtp(server: &SmtpServer) -> Arc<dyn Transport> {
     let setting: MailSetting = server.url().parse().expect("an SMTP setting");
     Arc::new(SmtpTransport::new(&setting, 8).expect("transport"))
 }
@@ -43,7 +43,7 @@ async fn hit(app: &TestApp, path: &str, user_agent: &str) -> (StatusCode, axum::
     (r.status, headers)
 }
 
-fn reply(in_reply_to: &str, id: &str, body: &str) -> String {
+pub(crate) fn reply(in_reply_to: &str, id: &str, body: &str) -> String {
     format!(
         "From: Jennifer Walsh <jennifer@acme.example>\r\nTo: Sarah Chen <sarah@vendor.example>\r\n\
          Subject: Re: your seats\r\nMessage-ID: <{id}>\r\nIn-Reply-To: <{in_reply_to}>\r\n\
@@ -52,7 +52,7 @@ fn reply(in_reply_to: &str, id: &str, body: &str) -> String {
 }
 
 /// Composes, approves and delivers Acme's introduction; returns the draft as approved.
-async fn send_intro(
+pub(crate) async fn send_intro(
     app: &TestApp,
     token: &str,
     server: &SmtpServer,
@@ -82,16 +82,16 @@ async fn send_intro(
 /// A call the CRM endpoint received: its signature header and body.
 type SignedCall = (String, Vec<u8>);
 
-struct Sent {
-    server: SmtpServer,
-    app: TestApp,
-    tracker: Arc<overture::engagement::Tracker>,
-    token: String,
-    draft: Value,
+pub(crate) struct Sent {
+    pub server: SmtpServer,
+    pub app: TestApp,
+    pub tracker: Arc<overture::engagement::Tracker>,
+    pub token: String,
+    pub draft: Value,
 }
 
 /// The engagement app with Acme's introduction delivered to a fresh SMTP server.
-async fn sent_intro() -> Sent {
+pub(crate) async fn sent_intro() -> Sent {
     let server = SmtpServer::start();
     let (app, tracker) = TestApp::with_engagement(false).await;
     let token = app.csm_token().await;
@@ -99,7 +99,7 @@ async fn sent_intro() -> Sent {
     Sent { server, app, tracker, token, draft }
 }
 
-fn event_names(timeline: &Value) -> Vec<String> {
+pub(crate) fn event_names(timeline: &Value) -> Vec<String> {
     timeline["events"]
         .as_array()
         .expect("events")

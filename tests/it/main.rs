@@ -8,6 +8,7 @@ mod api_engagement;
 mod api_gmail;
 mod api_import;
 mod api_learning;
+mod api_reading;
 mod api_sending;
 mod api_templates;
 mod api_timing;
