@@ -237,9 +237,13 @@ pub fn read(reply: &Reply<'_>, model: &Model) -> Classification {
             }
         }
         None => {
-            // Nothing the rules know: the model alone, and never machine labels without machine signs.
-            for (k, l) in LABELS.iter().enumerate() {
-                p[k] = if l.is_human() { learned[k] * 0.85 } else { learned[k] * 0.4 };
+            // Nothing the rules know: the model alone, discounted (see `model::NO_RULE_SCALE`).
+            for (k, v) in p.iter_mut().enumerate() {
+                *v = learned[k] * model.no_rule_scale[k];
+            }
+            // Questions with no yes in them ask before deciding: a lean toward yes is not enough.
+            if meaning.question && model.corrections() == 0 {
+                p[0] *= 0.7;
             }
         }
     }
@@ -340,7 +344,8 @@ impl<'t> Meaning<'t> {
         let refusal = refusals.first().copied();
         let unsubscribe = lx::UNSUBSCRIBE.find(text);
         let bare_yes = lx::BARE_YES.find(text);
-        let time_offer = lx::TIME_OFFER.find(text);
+        // Opening hours name days and times too, but offer nothing.
+        let time_offer = lx::TIME_OFFER.find(text).filter(|_| !machine::OPENING_HOURS.is_match(text));
         let option_one = lx::OPTION_ONE.find(text);
         let option_two = lx::OPTION_TWO.find(text);
         let mut accept = None;
@@ -359,7 +364,8 @@ impl<'t> Meaning<'t> {
                 .find_iter(text)
                 .find(|m| !masked(m) && negated(text, m.start()) && m.as_str().contains("interes"))
         });
-        for m in [negated_no, bare_yes, time_offer, option_one, option_two].into_iter().flatten() {
+        let upgrade = lx::UPGRADE.find_iter(text).find(|m| !negated(text, m.start()));
+        for m in [negated_no, bare_yes, time_offer, option_one, option_two, upgrade].into_iter().flatten() {
             strong = true;
             if accept.is_none_or(|a| m.start() < a.start()) {
                 accept = Some(m);
@@ -379,7 +385,7 @@ impl<'t> Meaning<'t> {
             option_one,
             option_two,
             optimize: lx::OPTIMIZE.find_iter(text).find(|m| !negated(text, m.start())),
-            upgrade: lx::UPGRADE.find_iter(text).find(|m| !negated(text, m.start())),
+            upgrade,
             bare_no: lx::BARE_NO.find(text),
             turn,
             question: text.contains('?'),
@@ -391,6 +397,16 @@ impl<'t> Meaning<'t> {
         use Label::{Negative, Neutral, Positive};
         if let Some(u) = self.unsubscribe {
             return (Some(Negative), 0.95, Some(u));
+        }
+        // "Enterprise is not for us now, but the inactive seats, yes": a yes to option 1.
+        if let Some(t) = self.turn {
+            let held_back = [self.refusal, self.defer, self.later_date].into_iter().flatten().any(|m| m.start() < t);
+            let then_optimize = self.option_one.or(self.optimize).filter(|o| o.start() > t);
+            if let (true, Some(o)) = (held_back, then_optimize) {
+                if !self.question || self.accept.is_some_and(|a| a.start() > t) {
+                    return (Some(Positive), 0.75, Some(o));
+                }
+            }
         }
         match (self.refusal, self.accept) {
             (Some(r), Some(a)) => {

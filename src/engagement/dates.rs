@@ -18,7 +18,7 @@ static NUMERIC_DATE: LazyLock<Regex> =
 static MONTH_FIRST: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b([a-z]{3,10})\.? (\d{1,2})(?:st|nd|rd|th)?\b(?:,? (\d{4}))?"));
 static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(\d{1,2})(?:st|nd|rd|th|er|e|\.|o|º|°)? (?:de |di |of )?([a-z]{3,10})\.?(?:,? (?:de |del )?(\d{4}))?")
+    re(r"\b(\d{1,2})(?:st|nd|rd|th|er|e|\.|o|º|°)?[ -](?:de |di |of )?([a-z]{3,10})\.?(?:,? (?:de |del )?(\d{4}))?")
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -145,17 +145,26 @@ static RETURN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
         r"\b(?:back|return(?:ing)?|returns|zuruck|wieder|de retour|retour|reviens|des le|vuelvo|regreso|retomo|me reincorporo|me reintegro|de vuelta|rientro|torno|di ritorno|terug|ben er weer|volto|retorno|de volta|regresso)\b",
     )
 });
+static DAY_THEN_RETURN: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:monday|tuesday|wednesday|thursday|friday|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|lunedi|martedi|mercoledi|giovedi|venerdi|maandag|dinsdag|woensdag|donderdag|vrijdag|segunda|terca|quarta|quinta|sexta)(?:-feira)? (\d{1,2})\b[^.\n\d]{0,6}(?:vuelvo|regreso|estoy de vuelta|rientro|torno|volto|retorno|bin ich wieder|ben ik weer|je reviens|je serai de retour|i'm back|i am back)",
+    )
+});
+
 /// Words that say the date after them is the last day away ("bis einschließlich", "tot en met").
 static THROUGH_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\b(?:through|thru|until and including|up to and including|bis einschliesslich|bis und mit|tot en met|t/m|jusqu'au .{0,20}inclus|fino al .{0,20}(?:compreso|incluso)|hasta el .{0,25}inclusive|ate .{0,25}inclusive)\b",
     )
 });
-static INCLUSIVE_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^[^.\n]{0,3}\(?(?:inclusive|inclus|incluso|compreso|einschliesslich|inclusief|incl\.)"));
+static INCLUSIVE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[^.\n]{0,14}?\(?(?:inclusive|inclus|incluso|incluidos?|incluidas?|inclusi|compres[oi]|einschliesslich|inclusief|incl\.)",
+    )
+});
 static BARE_DAY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^[^.\n\d]{0,30}?\b(?:(?:el|il|le|on|am|op|dia|the|o|a)\s+)?(?:[a-z]+(?:-feira)?\s+)?(\d{1,2})(?:st|nd|rd|th|°|º|o)?\b(?:[^./\d]|$)",
+        r"^[^.\n\d]{0,30}?\b(?:(?:el|il|le|on|am|op|dia|the|o|a)\s+)?(?:[a-z]+(?:-feira)?\s+)?(\d{1,2})(?:st|nd|rd|th|°|º|o)?\b(?:[^./\d]|\.(?:\s|$)|$)",
     )
 });
 
@@ -183,6 +192,19 @@ pub fn return_date(folded: &str, received: Date, day_first: bool) -> Option<Date
             };
             bare.extend(candidate.filter(|d| *d >= received && *d <= anchor + Duration::days(31)));
         }
+    }
+    // "El lunes 30 vuelvo": a weekday and a day number, then a return word.
+    for c in DAY_THEN_RETURN.captures_iter(folded) {
+        let Ok(day) = c[1].parse::<u8>() else { continue };
+        let anchor = latest.unwrap_or(received);
+        let in_month = Date::from_calendar_date(anchor.year(), anchor.month(), day).ok();
+        let next_month = anchor.month().next();
+        let year = if next_month == Month::January { anchor.year() + 1 } else { anchor.year() };
+        let candidate = match in_month {
+            Some(d) if d >= received => Some(d),
+            _ => Date::from_calendar_date(year, next_month, day).ok(),
+        };
+        bare.extend(candidate.filter(|d| *d >= received && *d <= received + Duration::days(62)));
     }
     if let Some(d) = back.into_iter().chain(bare).filter(|d| *d >= received).max() {
         return Some(d);

@@ -41,7 +41,7 @@ pub static OUT_OF_OFFICE: LazyLock<Regex> = LazyLock::new(|| {
 /// contact meanwhile, no question).
 pub static ABSENCE_HINT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:en conges?|de viaje|sono fuori|estoy fuera|im urlaub|on holiday|on vacation|travell?ing|ferien|vakantie|ferias|ferie|volto|vuelvo|regreso|retorno|rientro|torno|zuruck|terug|de retour|back (?:on|in the office)|evento|congresso|conference|konferenz|salon|messe|feria|fiera|beurs)\b",
+        r"\b(?:en conges?|congreso|conferencia|kongress|congres|de viaje|sono fuori|estoy fuera|im urlaub|on holiday|on vacation|travell?ing|ferien|vakantie|ferias|ferie|volto|vuelvo|regreso|retorno|rientro|torno|zuruck|terug|de retour|back (?:on|in the office)|evento|congresso|conference|konferenz|salon|messe|feria|fiera|beurs)\b",
     )
 });
 
@@ -61,9 +61,12 @@ pub static AUTO_REPLY: LazyLock<Regex> = LazyLock::new(|| {
         r"|thank you for (?:contacting|your (?:e-?mail|message|request|inquiry))(?:[^.\n]{0,60})(?:we will|we'll|our team|within|as soon)",
         r"|(?:ticket|case|request|incident)(?: number| no\.?| id)?\s?[#:]?\s?[a-z]{0,4}-?\d{3,}|your (?:request|message|ticket) has been (?:received|created|logged|opened)",
         r"|(?:no longer|not longer) (?:with|at|employed|works? (?:at|for)|working (?:at|for))|(?:has|have) left (?:the company|\w+)",
+        r"|descontinuad[oa]|discontinued|eingestellt|dismess[oa]|opgeheven|non fa piu parte|non e piu presidiat[oa]|no longer (?:monitored|staffed)",
+        r"|cambian de dominio|changent de domaine|domain (?:change|is changing)|neue domain|nieuw domein|mudanca de dominio|nuovo dominio",
+        r"|(?:il suo|su|votre|ihre|your|uw|sua) (?:messaggio|mensaje|message|nachricht|bericht|mensagem) (?:e stato|ha sido|a (?:bien )?ete|wurde|is|foi) (?:ricevuto|recibido|recu|transmis|empfangen|weitergeleitet|ontvangen|recebid[oa]|inoltrato)",
         r"|read receipt|return receipt|(?:was|has been) (?:read|displayed) on|your message .{0,80} was read",
         r"|automatische (?:antwort|nachricht|ruckmeldung)|(?:ihre|deine) (?:anfrage|nachricht|e-?mail) (?:ist|wurde) (?:bei uns )?(?:eingegangen|erhalten)",
-        r"|wir haben ihre (?:anfrage|nachricht|e-?mail) erhalten|dieses postfach wird nicht|nicht mehr (?:im unternehmen|bei|fur)|bitte antworten sie nicht",
+        r"|wir haben ihre (?:anfrage|nachricht|e-?mail) erhalten|dieses postfach wird nicht|nicht mehr (?:im unternehmen|bei (?:uns|der firma)) (?:tatig|beschaftigt)|bitte antworten sie nicht",
         r"|(?:gelesen|lesebestatigung)|reponse automatique|nous avons (?:bien )?recu votre|votre (?:demande|message) a (?:bien )?ete",
         r"|cette (?:adresse|boite) n'est pas|ne (?:fait|travaille) plus (?:partie|chez|pour)|merci de ne pas repondre|accuse de (?:reception|lecture)",
         r"|respuesta automatica|hemos recibido su|su (?:solicitud|mensaje|consulta) (?:ha sido|fue) recibid|(?:ya no|no) trabaja (?:mas )?en",
@@ -91,6 +94,13 @@ pub static AUTO_REPLY: LazyLock<Regex> = LazyLock::new(|| {
 pub static AUTO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"^\s*(?:read|gelesen|lu|leido|letto|gelezen|lida|lido|odczytano|last|læst|lest)\s*:|^\s*(?:automatic reply|auto(?:matic)?[- ]?reply|automatische antwort|reponse automatique|respuesta automatica|risposta automatica|automatisch antwoord|resposta automatica)\b|^\s*\[?(?:ticket|case|request|anfrage|demande|solicitud|richiesta|aanvraag|chamado)\s?#?\s?[a-z]{0,4}-?\d+",
+    )
+});
+
+/// Opening hours ("Monday to Friday, 9:00 to 17:00"): a service desk's notice, not a time offered.
+pub static OPENING_HOURS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:monday|lunes|lundi|montag|lunedi|maandag|segunda(?:-feira)?|mon)\.?\s*(?:to|a|al|au|bis|-|–|tot|through|thru|t/m|ao|ate)\s*(?:friday|viernes|vendredi|freitag|venerdi|vrijdag|sexta(?:-feira)?|fri|saturday|sabado|samedi|samstag|sabato|zaterdag)\b",
     )
 });
 

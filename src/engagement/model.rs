@@ -57,11 +57,25 @@ impl Counts {
 /// How much the model's reading weighs where the rules found something (the rules weigh the rest).
 pub const BLEND: f64 = 0.2;
 
+/// Where no rule spoke, the model's probability of each of [`LABELS`] is scaled by this before the
+/// confidence is read: a yes needs more than a lean (a false yes hands the customer to the AE), and a
+/// reply with no yes or no in it is most often neutral. Chosen by 5-fold cross-validation on the
+/// training split (`overture evaluate-replies --cv`).
+pub const NO_RULE_SCALE: [f64; 5] = [0.7, 1.0, 0.85, 0.7, 0.7];
+
+/// Naive Bayes is overconfident (its features are not independent): log-probabilities are divided by
+/// this before they are turned into probabilities.
+pub const TEMPERATURE: f64 = 1.0;
+
 /// The built-in model and a workspace's corrections on top of it.
 #[derive(Debug, Clone)]
 pub struct Model {
     /// See [`BLEND`].
     pub blend: f64,
+    /// See [`NO_RULE_SCALE`].
+    pub no_rule_scale: [f64; 5],
+    /// See [`TEMPERATURE`].
+    pub temperature: f64,
     base: Arc<Counts>,
     own: Counts,
     /// The workspace's corrected replies, folded, for a near-exact match.
@@ -72,7 +86,14 @@ impl Model {
     /// The model of the built-in corpus alone.
     pub fn builtin() -> Model {
         static BASE: LazyLock<Arc<Counts>> = LazyLock::new(|| Arc::new(train_builtin()));
-        Model { blend: BLEND, base: BASE.clone(), own: Counts::default(), corrected: Vec::new() }
+        Model {
+            blend: BLEND,
+            no_rule_scale: NO_RULE_SCALE,
+            temperature: TEMPERATURE,
+            base: BASE.clone(),
+            own: Counts::default(),
+            corrected: Vec::new(),
+        }
     }
 
     /// A model of the given corpus cases alone (for cross-validation).
@@ -83,7 +104,14 @@ impl Model {
                 counts.add(&text, case.label, 1.0);
             }
         }
-        Model { blend: BLEND, base: Arc::new(counts), own: Counts::default(), corrected: Vec::new() }
+        Model {
+            blend: BLEND,
+            no_rule_scale: NO_RULE_SCALE,
+            temperature: TEMPERATURE,
+            base: Arc::new(counts),
+            own: Counts::default(),
+            corrected: Vec::new(),
+        }
     }
 
     /// The built-in model with a workspace's corrections (reply text, label).
@@ -139,7 +167,7 @@ impl Model {
             }
         }
         let max = log.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let mut p = log.map(|l| (l - max).exp());
+        let mut p = log.map(|l| ((l - max) / self.temperature).exp());
         let sum: f64 = p.iter().sum();
         for v in &mut p {
             *v /= sum;

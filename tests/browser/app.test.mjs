@@ -4,7 +4,8 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { startDemo, launch, signIn, ask, overture, artifacts } from "./harness.mjs";
+import { createHmac } from "node:crypto";
+import { startDemo, launch, signIn, ask, overture, artifacts, INBOUND_SECRET } from "./harness.mjs";
 
 let demo;
 let browser;
@@ -229,6 +230,48 @@ test("the insights page shows what works, with a chart and the summary", async (
   assert.match(await page.locator("#styles-summary").innerText(), /1 of 1 introductions went to a reader whose buying style was known/);
   assert.equal(await page.locator("#chat-view").isVisible(), false);
   await page.screenshot({ path: join(artifacts, "insights.png"), fullPage: true });
+  await context.close();
+});
+
+test("a reply Overture is unsure of waits on the Replies page, and one click labels it", async () => {
+  // Stark's introduction, sent; the customer answers with nothing of their own but our email.
+  const draft = await demo.api("POST", "/api/customers/stark/upsell-intro", {});
+  assert.equal(draft.status, 201, JSON.stringify(draft.body));
+  const sent = await demo.api("POST", `/api/drafts/${draft.body.draft.id}/send`, { acknowledge_warnings: true });
+  assert.equal(sent.status, 202, JSON.stringify(sent.body));
+  const opportunity = draft.body.draft.opportunity_id;
+  for (let i = 0; i < 100 && (await demo.api("GET", `/api/opportunities/${opportunity}`)).body.status !== "intro_sent"; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const delivered = (await demo.api("GET", `/api/drafts/${draft.body.draft.id}`)).body;
+  const quoted = delivered.text.split("\n").map((l) => `> ${l}`).join("\r\n");
+  const raw = `From: Pepper Potts <pepper@stark.example>\r\nTo: sarah@vendor.example\r\nSubject: Re: ${delivered.subject}\r\n` +
+    `Message-ID: <browser-unclear@stark.example>\r\nIn-Reply-To: <${delivered.message_id}>\r\n\r\n${quoted}\r\n`;
+  const signature = "sha256=" + createHmac("sha256", INBOUND_SECRET).update(raw).digest("hex");
+  const inbound = await fetch(`${demo.url}/api/inbound/email`, { method: "POST", headers: { "X-Overture-Signature": signature, "Content-Type": "message/rfc822" }, body: raw });
+  const read = await inbound.json();
+  assert.equal(read.label, "unclear", JSON.stringify(read));
+
+  const { context, page } = await signIn(browser, demo);
+  const link = page.getByRole("link", { name: "Replies, 1 waiting for your label" });
+  await link.waitFor();
+  const answer = await ask(page, "Which replies need me?");
+  await answer.getByRole("region", { name: "Replies that need you" }).waitFor();
+  assert.match(await answer.innerText(), /One reply is waiting for your label/);
+  await link.click();
+  await page.getByRole("heading", { name: "Replies that need you" }).waitFor();
+  const item = page.locator("#review-list li").first();
+  assert.match(await item.innerText(), /Pepper Potts/);
+  assert.match(await item.innerText(), /Suggested: /);
+  await item.getByRole("button", { name: "Label the reply from Pepper Potts as Positive" }).click();
+  await page.getByText("Labelled positive.").waitFor();
+  await page.getByText("Nothing is waiting for you.").waitFor();
+  await page.getByRole("link", { name: "Replies", exact: true }).waitFor();
+  const opp = (await demo.api("GET", `/api/opportunities/${opportunity}`)).body;
+  assert.equal(opp.intro_response, "positive");
+  assert.equal(opp.status, "conversation");
+  assert.deepEqual(page.errors, []);
+  await page.screenshot({ path: join(artifacts, "replies.png"), fullPage: true });
   await context.close();
 });
 

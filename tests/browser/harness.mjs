@@ -11,6 +11,8 @@ import { chromium } from "playwright-core";
 const here = fileURLToPath(new URL(".", import.meta.url));
 export const root = resolve(here, "../..");
 export const artifacts = join(root, "target", "browser");
+/** The inbound webhook's key in the demo the tests start. */
+export const INBOUND_SECRET = "browser-inbound-secret";
 
 function freePort() {
   return new Promise((done, fail) => {
@@ -51,6 +53,7 @@ export async function startDemo() {
     OVERTURE_BIND: `127.0.0.1:${port}`,
     OVERTURE_MAIL: `file:${join(dir, "outbox")}`,
     OVERTURE_POLL_SECS: "3600",
+    OVERTURE_INBOUND_SECRET: INBOUND_SECRET,
     RUST_LOG: "warn",
   };
   const child = spawn(binary(), ["demo"], { env, cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
