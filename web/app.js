@@ -628,7 +628,7 @@
       h("p", {}, h("strong", {}, reply.from_name || reply.from_email), ` · ${reply.subject}`),
       h("blockquote", {}, reply.reply_text),
       h("p", { className: "hint" }, `Suggested: ${words(reply.suggested_label)}${confidence}`),
-      h("div", { className: "options", role: "group", "aria-label": "Label this reply" }, buttons),
+      h("div", { className: "labels", role: "group", "aria-label": "Label this reply" }, buttons),
       status);
   }
 

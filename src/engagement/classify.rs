@@ -551,7 +551,7 @@ mod tests {
     fn a_booked_meeting_is_told_from_a_wished_for_one() {
         for (text, subject, words) in [
             ("Great, I booked a slot for Tuesday.", "Re: your licences", "booked a slot"),
-            ("Sounds good, see you Thursday!", "Re: x", "see you thursday"),
+            ("Sounds good, see you Thursday!", "Re: x", "see you Thursday"),
             ("Let's talk. I've sent you an invite.", "Re: x", "sent you an invite"),
             ("Sounds great, looking forward to it.", "Accepted: Overture / Acme", "Accepted:"),
         ] {

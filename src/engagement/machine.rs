@@ -173,12 +173,11 @@ pub fn bounce(raw: &str, content_type: &str, from: &str, subject: &str) -> Optio
             || local.starts_with("mailer-daemon")
             || local.starts_with("bounce")
     };
-    let folded = super::lexicon::fold(raw);
-    let worded = BOUNCE_WORDS.is_match(&super::lexicon::fold(subject)) || (daemon && BOUNCE_WORDS.is_match(&folded));
     // What a mail daemon sends is a delivery report, whatever its words.
-    if !report && !worded && !daemon {
+    if !report && !daemon && !BOUNCE_WORDS.is_match(&super::lexicon::fold(subject)) {
         return None;
     }
+    let folded = super::lexicon::fold(raw);
     let status = DSN_STATUS.captures(raw).map(|c| format!("{}.{}.{}", &c[1], &c[2], &c[3])).or_else(|| {
         SMTP_CODE.captures(raw).and_then(|c| {
             if let (Some(a), Some(b), Some(d)) = (c.get(2), c.get(3), c.get(4)) {

@@ -9,7 +9,7 @@
 //! prefixes, attribution lines and header blocks in the languages of [`ATTRIBUTION`].
 
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -28,8 +28,8 @@ pub struct SentMessage {
 /// The lines and word triples of what we sent, to recognise in a reply.
 #[derive(Debug, Default)]
 pub struct Ours {
-    triples: HashSet<u64>,
-    lines: HashSet<String>,
+    triples: HashSet<u64, Prehashed>,
+    lines: HashSet<u64, Prehashed>,
     /// Names and addresses that appear in attribution lines ("Sarah Chen <sarah@…> wrote").
     senders: Vec<String>,
 }
@@ -58,13 +58,12 @@ impl Ours {
     }
 
     fn add_text(&mut self, text: &str) {
-        let words = words(text);
+        let words = word_hashes(text);
         for w in words.windows(3) {
             self.triples.insert(triple(w));
         }
         for line in text.lines() {
-            let key = line_key(line);
-            if !key.is_empty() {
+            if let Some(key) = line_key(line) {
                 self.lines.insert(key);
             }
         }
@@ -73,14 +72,13 @@ impl Ours {
     /// Whether a reply line repeats our words: most of its word triples are ours, or (a short line)
     /// it is one of our lines exactly.
     fn covers(&self, line: &str) -> bool {
-        let w = words(line);
+        let w = word_hashes(line);
         if w.len() >= 3 {
             let n = w.len() - 2;
             let hits = w.windows(3).filter(|t| self.triples.contains(&triple(t))).count();
             hits * 10 >= n * 6
         } else {
-            let key = line_key(line);
-            !key.is_empty() && self.lines.contains(&key)
+            line_key(line).is_some_and(|key| self.lines.contains(&key))
         }
     }
 
@@ -90,20 +88,64 @@ impl Ours {
     }
 }
 
-fn triple(w: &[String]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    w.hash(&mut h);
-    h.finish()
+fn triple(w: &[u64]) -> u64 {
+    w[0].wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(21)
+        ^ w[1].wrapping_mul(0xC2B2_AE3D_27D4_EB4F).rotate_left(42)
+        ^ w[2]
 }
 
-/// Lowercase words (letters and digits), links and emphasis marks dropped to their words.
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+/// A hash of each word (letters and digits, lowercased), without allocating: quote removal compares
+/// hundreds of words a reply.
+fn word_hashes(text: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = BASIS;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                h = (h ^ l as u64).wrapping_mul(0x0000_0100_0000_01B3);
+            }
+            in_word = true;
+        } else if in_word {
+            out.push(h);
+            h = BASIS;
+            in_word = false;
+        }
+    }
+    if in_word {
+        out.push(h);
+    }
+    out
 }
 
-fn line_key(line: &str) -> String {
-    words(strip_markers(line)).join(" ")
+/// A line's words as one hash, `None` for a line without words.
+fn line_key(line: &str) -> Option<u64> {
+    let w = word_hashes(strip_markers(line));
+    (!w.is_empty()).then(|| w.iter().fold(0x9E37_79B9_7F4A_7C15u64, |h, x| (h ^ x).wrapping_mul(0x0000_0100_0000_01B3)))
 }
+
+/// The keys are hashes already: a hasher that passes them through.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01B3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type Prehashed = BuildHasherDefault<PassThrough>;
 
 /// The line without quote markers (`>`, `|`), bullets and surrounding emphasis.
 fn strip_markers(line: &str) -> &str {
@@ -251,9 +293,10 @@ fn close_gaps(lines: &[&str], keep: &mut [bool], ours: &Ours) {
         let next = (i + 1..n).find(|&j| !lines[j].trim().is_empty() && !is_blank_marker(lines[j]));
         let between = matches!((prev, next), (Some(p), Some(q)) if !keep[p] && !keep[q]);
         let blank = strip_markers(lines[i]).is_empty();
-        let short = words(lines[i]).len() < 3;
+        let short = word_hashes(lines[i]).len() < 3;
         let marked = quote_depth(lines[i]) > 0;
-        if between && (blank || (short && (ours.lines.contains(&line_key(lines[i])) || marked))) {
+        let one_of_ours = line_key(lines[i]).is_some_and(|k| ours.lines.contains(&k));
+        if between && (blank || (short && (one_of_ours || marked))) {
             keep[i] = false;
         }
         // A quote-marked blank line right after our words belongs to the quote.
@@ -263,7 +306,7 @@ fn close_gaps(lines: &[&str], keep: &mut [bool], ours: &Ours) {
     }
     // Our trailing short lines (the sign-off: "Best,", the name, the title) after the last long match.
     for i in 0..n {
-        if keep[i] && ours.lines.contains(&line_key(lines[i])) {
+        if keep[i] && line_key(lines[i]).is_some_and(|k| ours.lines.contains(&k)) {
             let prev = (0..i).rev().find(|&j| !strip_markers(lines[j]).is_empty());
             if prev.is_some_and(|p| !keep[p]) {
                 keep[i] = false;
