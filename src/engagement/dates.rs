@@ -183,27 +183,14 @@ pub fn return_date(folded: &str, received: Date, day_first: bool) -> Option<Date
     for m in RETURN_WORDS.find_iter(folded) {
         if let Some(c) = BARE_DAY.captures(&folded[m.end()..]) {
             let (Ok(day), Some(anchor)) = (c[1].parse::<u8>(), latest) else { continue };
-            let in_month = Date::from_calendar_date(anchor.year(), anchor.month(), day).ok();
-            let next_month = anchor.month().next();
-            let year = if next_month == Month::January { anchor.year() + 1 } else { anchor.year() };
-            let candidate = match in_month {
-                Some(d) if d >= anchor => Some(d),
-                _ => Date::from_calendar_date(year, next_month, day).ok(),
-            };
+            let candidate = day_from(anchor, anchor, day);
             bare.extend(candidate.filter(|d| *d >= received && *d <= anchor + Duration::days(31)));
         }
     }
     // "El lunes 30 vuelvo": a weekday and a day number, then a return word.
     for c in DAY_THEN_RETURN.captures_iter(folded) {
         let Ok(day) = c[1].parse::<u8>() else { continue };
-        let anchor = latest.unwrap_or(received);
-        let in_month = Date::from_calendar_date(anchor.year(), anchor.month(), day).ok();
-        let next_month = anchor.month().next();
-        let year = if next_month == Month::January { anchor.year() + 1 } else { anchor.year() };
-        let candidate = match in_month {
-            Some(d) if d >= received => Some(d),
-            _ => Date::from_calendar_date(year, next_month, day).ok(),
-        };
+        let candidate = day_from(latest.unwrap_or(received), received, day);
         bare.extend(candidate.filter(|d| *d >= received && *d <= received + Duration::days(62)));
     }
     if let Some(d) = back.into_iter().chain(bare).filter(|d| *d >= received).max() {
@@ -212,6 +199,18 @@ pub fn return_date(folded: &str, received: Date, day_first: bool) -> Option<Date
     let (date, at, end) = found.into_iter().filter(|(d, _, _)| *d >= received).max_by_key(|(d, _, _)| *d)?;
     let through = THROUGH_WORDS.is_match(before(at, 40)) || INCLUSIVE_AFTER.is_match(&folded[end..]);
     Some(if through { next_working_day(date) } else { date })
+}
+
+/// Day `day` of `anchor`'s month when that is not before `floor`, else of the month after.
+fn day_from(anchor: Date, floor: Date, day: u8) -> Option<Date> {
+    match Date::from_calendar_date(anchor.year(), anchor.month(), day).ok() {
+        Some(d) if d >= floor => Some(d),
+        _ => {
+            let next = anchor.month().next();
+            let year = if next == Month::January { anchor.year() + 1 } else { anchor.year() };
+            Date::from_calendar_date(year, next, day).ok()
+        }
+    }
 }
 
 fn next_working_day(d: Date) -> Date {

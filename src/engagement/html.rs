@@ -9,20 +9,28 @@ pub fn to_text(html: &str) -> String {
     let mut depth = 0usize;
     let mut line = String::new();
     let flush = |line: &mut String, out: &mut String, depth: usize| {
-        let text = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !text.is_empty() || !out.ends_with("\n\n") {
-            out.push_str(&">".repeat(depth));
-            if depth > 0 && !text.is_empty() {
+        let mut words = line.split_whitespace().peekable();
+        if words.peek().is_some() || !out.ends_with("\n\n") {
+            for _ in 0..depth {
+                out.push('>');
+            }
+            if depth > 0 && words.peek().is_some() {
                 out.push(' ');
             }
-            out.push_str(&text);
+            if let Some(first) = words.next() {
+                out.push_str(first);
+                for w in words {
+                    out.push(' ');
+                    out.push_str(w);
+                }
+            }
             out.push('\n');
         }
         line.clear();
     };
     let mut rest = html;
     while let Some(open) = rest.find('<') {
-        line.push_str(&decode(&rest[..open]));
+        decode_into(&mut line, &rest[..open]);
         rest = &rest[open..];
         // Comments, doctypes and processing instructions say nothing.
         if let Some(after) = rest.strip_prefix("<!--") {
@@ -73,17 +81,14 @@ pub fn to_text(html: &str) -> String {
             _ => {}
         }
     }
-    line.push_str(&decode(rest));
+    decode_into(&mut line, rest);
     flush(&mut line, &mut out, depth);
     out.trim().to_string()
 }
 
-/// Decodes the entities mail clients write; unknown ones stay as they are.
-fn decode(text: &str) -> String {
-    if !text.contains('&') {
-        return text.replace(['\n', '\r'], " ");
-    }
-    let mut out = String::with_capacity(text.len());
+/// Appends `text` with the entities mail clients write decoded; unknown ones stay as they are. Line
+/// breaks in the source are only spaces (the caller splits on whitespace).
+fn decode_into(out: &mut String, text: &str) {
     let mut rest = text;
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
@@ -127,7 +132,6 @@ fn decode(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]
