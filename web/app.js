@@ -578,6 +578,7 @@
     discarded: "Discarded", opened: "Opened", clicked: "Link clicked", replied: "Replied", classified: "Reply read as",
     response_recorded: "Response recorded", response_corrected: "Response corrected", handed_off: "Handed to the AE",
     webhook_delivered: "CRM updated", ae_notified: "AE briefed", follow_up_drafted: "Follow-up drafted",
+    bounced: "Bounced", csm_notified: "CSM told",
   };
 
   function timelineCard(card) {
