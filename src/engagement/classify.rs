@@ -195,7 +195,7 @@ pub fn read(reply: &Reply<'_>, model: &Model) -> Classification {
     let talking = person_speaks
         || ((meaning.consider.is_some() || meaning.question) && !machine::ABSENCE_MARKS.is_match(&folded));
     let notice = automatic || auto_subject.is_some();
-    let ooo = machine::OUT_OF_OFFICE.find(&both).filter(|_| notice || !talking).or_else(|| {
+    let ooo = machine::OUT_OF_OFFICE.find(&both).filter(|_| notice || !person_speaks).or_else(|| {
         // Absence words a person might write count only with an absence notice's other marks.
         machine::ABSENCE_HINT.find(&both).filter(|_| marks && !talking)
     });
@@ -243,7 +243,7 @@ pub fn read(reply: &Reply<'_>, model: &Model) -> Classification {
             }
             // Questions with no yes in them ask before deciding: a lean toward yes is not enough.
             if meaning.question && model.corrections() == 0 {
-                p[0] *= 0.7;
+                p[0] *= 0.9;
             }
         }
     }
@@ -317,7 +317,7 @@ struct Meaning<'t> {
 }
 
 static WEAK_ACCEPT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:sounds (?:interesting|promising|reasonable)|looks (?:interesting|promising)|interesting|makes (?:a lot of |total |perfect )?sense|interessant|(?:great|good|perfect) timing|keen|(?:klingt|hort sich) (?:interessant|spannend)|suena interesante|me parece interesante|mi sembra interessante|parece interessante|klinkt interessant|(?:ca|cela) (?:m'|nous )?interesse)$")
+    Regex::new(r"^(?:yes|yeah|yep|yup|oui|sim|ja|sounds (?:interesting|promising|reasonable)|looks (?:interesting|promising)|interesting|makes (?:a lot of |total |perfect )?sense|interessant|(?:great|good|perfect) timing|keen|(?:klingt|hort sich) (?:interessant|spannend)|suena interesante|me parece interesante|mi sembra interessante|parece interessante|klinkt interessant|(?:ca|cela) (?:m'|nous )?interesse)$")
         .unwrap_or_else(|e| unreachable!("{e}"))
 });
 
@@ -365,7 +365,9 @@ impl<'t> Meaning<'t> {
                 .find(|m| !masked(m) && negated(text, m.start()) && m.as_str().contains("interes"))
         });
         let upgrade = lx::UPGRADE.find_iter(text).find(|m| !negated(text, m.start()));
-        for m in [negated_no, bare_yes, time_offer, option_one, option_two, upgrade].into_iter().flatten() {
+        // "Does a move to Enterprise restart the contract?" asks; it does not choose.
+        let chosen_upgrade = upgrade.filter(|_| !text.contains('?'));
+        for m in [negated_no, bare_yes, time_offer, option_one, option_two, chosen_upgrade].into_iter().flatten() {
             strong = true;
             if accept.is_none_or(|a| m.start() < a.start()) {
                 accept = Some(m);
@@ -440,6 +442,10 @@ impl<'t> Meaning<'t> {
                 if !self.strong_accept {
                     if let Some(n) = self.consider.or(self.delegate).or(self.later_date) {
                         return (Some(Neutral), 0.65, Some(n));
+                    }
+                    if self.question {
+                        // "Yes, that's us on the API. Do retries count?": a fact confirmed, a question asked.
+                        return (Some(Neutral), 0.6, Some(a));
                     }
                     if self.question && self.optimize.is_some() {
                         return (Some(Neutral), 0.6, self.optimize);

@@ -36,13 +36,15 @@ impl Case {
     }
 }
 
-const FILES: [&str; 10] = [
+const FILES: [&str; 12] = [
     include_str!("../../tests/corpus/replies/en.txt"),
     include_str!("../../tests/corpus/replies/train2-en-de.txt"),
     include_str!("../../tests/corpus/replies/train2-fr-it-nl.txt"),
     include_str!("../../tests/corpus/replies/train2-es-pt.txt"),
     include_str!("../../tests/corpus/replies/train3-a.txt"),
     include_str!("../../tests/corpus/replies/train3-b.txt"),
+    include_str!("../../tests/corpus/replies/train4-a.txt"),
+    include_str!("../../tests/corpus/replies/train4-b.txt"),
     include_str!("../../tests/corpus/replies/de-nl.txt"),
     include_str!("../../tests/corpus/replies/fr-it.txt"),
     include_str!("../../tests/corpus/replies/es-pt.txt"),

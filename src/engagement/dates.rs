@@ -22,7 +22,14 @@ static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 });
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:back|return(?:ing)?|zuruck|wieder da|de retour|de vuelta|regreso|rientro|di ritorno|terug|de volta|retorno)\b[^.\n]{0,30}?\b(tomorrow|morgen|demain|manana|domani|amanha|monday|tuesday|wednesday|thursday|friday|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|lunedi|martedi|mercoledi|giovedi|venerdi|maandag|dinsdag|woensdag|donderdag|vrijdag|segunda|terca|quarta|quinta|sexta)\b",
+        r"\b(?:back|return(?:ing)?|zuruck|wieder|de retour|retour|reviens|de vuelta|vuelvo|regreso|rientro|di ritorno|torno|tornero|terug|weer|de volta|volto|retorno|ab|vanaf|a partir del?|des)\b[^.\n]{0,30}?\b(tomorrow|morgen|demain|manana|domani|amanha|monday|tuesday|wednesday|thursday|friday|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|lunedi|martedi|mercoledi|giovedi|venerdi|maandag|dinsdag|woensdag|donderdag|vrijdag|segunda|terca|quarta|quinta|sexta)\b",
+    )
+});
+
+/// "Maandag ben ik weer terug", "Monday I'm back": the weekday first.
+static WEEKDAY_THEN_BACK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(monday|tuesday|wednesday|thursday|friday|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|lunedi|martedi|mercoledi|giovedi|venerdi|maandag|dinsdag|woensdag|donderdag|vrijdag|segunda|terca|quarta|quinta|sexta)\b[^.\n\d]{0,20}\b(?:ben ik (?:er )?weer|bin ich wieder|i'm back|i am back|weer terug|je suis de retour|estoy de vuelta|sono di nuovo|estou de volta|zuruck)",
     )
 });
 
@@ -142,7 +149,7 @@ fn nearer(a: u8, b: u8, year: Option<i32>, received: Date) -> Option<bool> {
 /// Words that say the date after them is the day they are back.
 static RETURN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:back|return(?:ing)?|returns|zuruck|wieder|de retour|retour|reviens|des le|vuelvo|regreso|retomo|me reincorporo|me reintegro|de vuelta|rientro|torno|di ritorno|terug|ben er weer|volto|retorno|de volta|regresso)\b",
+        r"\b(?:back|return(?:ing)?|returns|zuruck|wieder|de retour|retour|reviens|des le|vuelvo|regreso|retomo|me reincorporo|me reintegro|de vuelta|rientro|torno|di ritorno|terug|ben er weer|volto|retorno|de volta|regresso|weer|vanaf)\b",
     )
 });
 static DAY_THEN_RETURN: LazyLock<Regex> = LazyLock::new(|| {
@@ -276,7 +283,7 @@ fn dates_in(folded: &str, received: Date, day_first: bool) -> Vec<(Date, usize, 
         }
     }
     if dates.is_empty() {
-        if let Some(c) = RELATIVE.captures(folded) {
+        if let Some(c) = RELATIVE.captures(folded).or_else(|| WEEKDAY_THEN_BACK.captures(folded)) {
             let (word, at) = (&c[1], c.get(1).map_or(0, |m| m.start()));
             if matches!(word, "tomorrow" | "morgen" | "demain" | "manana" | "domani" | "amanha") {
                 dates.push((received + Duration::days(1), at, at + word.len()));

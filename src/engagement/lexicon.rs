@@ -75,6 +75,10 @@ lexicon!(
         r"not (?:against|opposed to)(?: (?:it|that|a call|the idea|talking|a chat))?",
         r"(?:i'm|i am|we're|we are) not against",
         r"why not",
+        r"(?:nao vejo|no veo|non vedo|ik zie geen) (?:problema|problemi|probleem)s?",
+        r"(?:ich sehe|je ne vois) (?:kein|pas de) (?:problem|probleme)",
+        r"not bad",
+        r"(?:no me parece mal|nao me parece mal|non mi sembra male|(?:das )?klingt nicht schlecht|pas mal du tout|niet slecht)",
         r"(?:can't|cannot|couldn't) hurt",
         r"(?:doesn't|does not|wouldn't|won't) hurt to (?:talk|chat|look)",
         r"kein(?:e)? (?:problem|einwande)",
@@ -193,6 +197,8 @@ lexicon!(
         r"no need (?:to (?:upgrade|expand|add|change)|for (?:more|an upgrade|enterprise|additional))",
         r"(?:won't|will not|are not|aren't|not) (?:be )?(?:upgrading|expanding|renewing|adding|moving forward|proceeding|going ahead)",
         r"(?:won't|will not|don't|do not) need (?:more|any|additional|extra|the|it|this)",
+        r"(?:not|won't|will not) (?:be )?pursu\w*",
+        r"(?:neither|not either) (?:option|of the (?:two|options))",
         r"(?:in-house|in house|another|a different|our own) (?:solution|system|platform|tool|package)",
         r"(?:no|not any) (?:meeting|call|appointment)s? (?:needed|necessary|please)",
         r"(?:neither|none) of (?:them|the two|those|these)",
@@ -444,6 +450,20 @@ lexicon!(
         r"(?:estoy|estamos) interesad[oa]s?",
         r"(?:nos|me) interesa",
         r"hablemos",
+        r"(?:a |une |eine |una |een |uma |kurze |petite |quick |short |breve |korte )?(?:demo|demonstration|demonstratie|demonstracao|demostracion|dimostrazione|vorfuhrung)s?",
+        r"(?:ballpark|price (?:up|out)|preisindikation|preisangebot|angebot (?:zukommen|schicken|senden))",
+        r"(?:proposition|offre) (?:tarifaire|commerciale)",
+        r"(?:faire|envoyer|transmettre) (?:une|un|la|le) (?:offre|proposition|devis)",
+        r"partant(?:e|s|es)?",
+        r"topo",
+        r"faz (?:todo o |muito )?sentido",
+        r"(?:me|nos) vendria bien",
+        r"sarebbe utile",
+        r"(?:ware|waere) (?:super|toll|gut|prima|klasse)",
+        r"(?:plannen|plan) (?:jullie|je|u) ",
+        r"on part sur",
+        r"(?:nos|me) interesaria",
+        r"(?:ver|see|voir|sehen|vedere|zien) (?:una|a|une|eine|een) (?:demo|demostracion|demonstration|vorfuhrung|dimostrazione)",
         r"(?:lo )?vemos en una (?:llamada|reunion|videollamada)",
         r"agend(?:emos|ar|amos) (?:una |la )?(?:llamada|reunion|videollamada|cita)",
         r"(?:podemos|podriamos) (?:hablar|agendar|coordinar|tener|conversar|reunirnos|vernos|hacer una (?:llamada|reunion|videollamada))",
@@ -516,7 +536,7 @@ lexicon!(
         r"pode ser[.!]",
         r"bora",
         r"agendei",
-        r"fechado",
+        r"(?m:^)\s*fechado",
     ]
 );
 
@@ -532,7 +552,7 @@ pub static TIME_OFFER: LazyLock<Regex> = LazyLock::new(|| {
         "TIME_OFFER",
         &[
             &format!(
-                r"{DAYS}(?:,? (?:the |den |le |el |il |de )?\d{{1,2}}\b(?:st|nd|rd|th)?\.?)?(?:,? (?:{at} {loose}|{clock}|(?:in the |am |de |en |nel |di |op |a |la |na |in der )?{part}))"
+                r"{DAYS}(?: (?:next|prochain|prochaine|prossimo|proximo|proxima|nachsten|naechsten|volgende|que vem|que viene))?(?:,? (?:the |den |le |el |il |de )?\d{{1,2}}\b(?:st|nd|rd|th)?\.?)?(?:,? (?:{at} {loose}|{clock}|(?:in the |am |de |en |nel |di |op |a |la |na |in der )?{part}))"
             ),
             &format!(r"(?:{at} )?{clock} (?:on |am |le |el |il |op |na )?{DAYS}"),
             &format!(r"\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|uhr|h) {fits}"),
@@ -702,6 +722,7 @@ lexicon!(
     [
         r"option (?:1|one|a)",
         r"(?m:^)\s*(?:the first one|la premiere|la primera|la prima|die erste|de eerste|a primeira)",
+        r"(?:die )?erste variante|variante (?:1|eins|a)|(?:la )?premiere variante|(?:la )?primera variante|(?:la )?prima variante|(?:de )?eerste variant|(?:a )?primeira variante",
         r"(?:the )?first (?:option|one)",
         r"(?:erste|1\.) option",
         r"option (?:eins|nummer 1|nr\. ?1)",
@@ -780,6 +801,9 @@ lexicon!(
         r"(?:add|adding|buy|buying|get|need) (?:the |some |more |extra |additional |\d+ )+(?:seats|licen[cs]es|users|capacity)",
         r"(?:move|moving|upgrade|upgrading|switch|go) (?:us )?(?:up )?to (?:enterprise|the (?:next|higher|enterprise)|a higher)",
         r"upgrade (?:us|now|the plan|our plan)",
+        r"(?:hochstufen|aufrusten|upgraden)",
+        r"\d+ (?:zusatzliche|weitere|extra) lizenzen",
+        r"l'ajout de \d+ licences",
         r"(?:add|ajoutez(?:-nous|-moi)?|ajouter|agreguen(?:nos)?|agregar|anadan|aggiungete(?:ci)?|aggiungere|adicione|adicionem|adicionar) (?:les |las |los |le |as |os |us |nos )?(?:\d+|the|more|extra|some|them)",
         r"(?:die |the )?\d+ (?:lizenzen|licenses|licences|licencias|licenze|licenties|licencas|seats|platze) (?:dazu|extra|mehr|erbij|in piu|a mas|a mais)",
         r"(?:voeg|fugen sie|fuge) .{0,30}(?:toe|hinzu)",
@@ -841,7 +865,7 @@ lexicon!(
 lexicon!(
     /// Negators: a yes-word in their reach is not a yes ("not sure it makes sense").
     NEGATOR,
-    [r"not|don't|dont|doesn't|didn't|won't|never|no|nicht|kein|keine|nie|pas|ne|jamais|nunca|non|niet|geen|nooit|nao|sem|ni"]
+    [r"not|don't|dont|doesn't|didn't|won't|never|no|nicht|kein|keine|nie|pas|ne|jamais|nunca|non|niet|geen|nooit|nao|sem|ni|before|bevor|avant|antes|voordat|if|ob|whether|se"]
 );
 
 lexicon!(
