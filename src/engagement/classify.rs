@@ -299,6 +299,8 @@ struct Meaning<'t> {
     accept: Option<regex::Match<'t>>,
     /// A yes-word said of an answer ("Sure", "Thursday 2pm works", "Option 2"), not just polite interest.
     strong_accept: bool,
+    /// A day and a time offered or accepted (opening hours are not).
+    time_offer: Option<regex::Match<'t>>,
     refusal: Option<regex::Match<'t>>,
     unsubscribe: Option<regex::Match<'t>>,
     defer: Option<regex::Match<'t>>,
@@ -377,6 +379,7 @@ impl<'t> Meaning<'t> {
         Meaning {
             accept,
             strong_accept: strong,
+            time_offer,
             refusal,
             unsubscribe,
             defer: lx::DEFER.find(text),
@@ -435,7 +438,7 @@ impl<'t> Meaning<'t> {
                 // "Interesting, but let's revisit in Q2": a deferral. A day and a time are not.
                 // An option chosen is an answer even when the other one is put off ("option 1 now, Enterprise later").
                 let chose = self.option_one.is_some() || self.option_two.is_some() || self.upgrade.is_some();
-                let answered = chose || lx::TIME_OFFER.is_match(text) || lx::MEETING.is_match(text);
+                let answered = chose || self.time_offer.is_some() || lx::MEETING.is_match(text);
                 if let Some(d) = holds_off.filter(|_| !answered) {
                     return (Some(Neutral), 0.7, Some(d));
                 }

@@ -86,29 +86,21 @@ impl Model {
     /// The model of the built-in corpus alone.
     pub fn builtin() -> Model {
         static BASE: LazyLock<Arc<Counts>> = LazyLock::new(|| Arc::new(train_builtin()));
-        Model {
-            blend: BLEND,
-            no_rule_scale: NO_RULE_SCALE,
-            temperature: TEMPERATURE,
-            base: BASE.clone(),
-            own: Counts::default(),
-            corrected: Vec::new(),
-        }
+        Model::over(BASE.clone())
     }
 
     /// A model of the given corpus cases alone (for cross-validation).
     pub fn of_cases<'a>(cases: impl IntoIterator<Item = &'a super::corpus::Case>) -> Model {
-        let mut counts = Counts::default();
-        for case in cases {
-            if let Ok(text) = super::responses::own_words(case.raw.as_bytes(), case.sent.as_deref()) {
-                counts.add(&text, case.label, 1.0);
-            }
-        }
+        Model::over(Arc::new(counts_of(cases)))
+    }
+
+    /// A model on `base` with no corrections yet.
+    fn over(base: Arc<Counts>) -> Model {
         Model {
             blend: BLEND,
             no_rule_scale: NO_RULE_SCALE,
             temperature: TEMPERATURE,
-            base: Arc::new(counts),
+            base,
             own: Counts::default(),
             corrected: Vec::new(),
         }
@@ -238,8 +230,13 @@ pub fn features(text: &str) -> Vec<u64> {
 
 /// Counts of the corpus's training cases, each read the way a live reply is (quotes removed).
 fn train_builtin() -> Counts {
+    counts_of(super::corpus::builtin().iter().filter(|c| !c.eval))
+}
+
+/// Counts of corpus cases, each read the way a live reply is (our quoted email removed).
+fn counts_of<'a>(cases: impl IntoIterator<Item = &'a super::corpus::Case>) -> Counts {
     let mut counts = Counts::default();
-    for case in super::corpus::builtin().iter().filter(|c| !c.eval) {
+    for case in cases {
         if let Ok(text) = super::responses::own_words(case.raw.as_bytes(), case.sent.as_deref()) {
             counts.add(&text, case.label, 1.0);
         }
