@@ -750,7 +750,7 @@ fn simulation_table(report: &learning::simulate::Report) -> String {
     if let Some(last) = report.last() {
         let _ = writeln!(
             out,
-            "\nExpected positive replies: {:.1} learning, {:.1} uniform random among fitting approaches ({:+.0}%), \
+            "\nExpected positive replies: {:.1} learning, {:.1} uniform random among the candidates ({:+.0}%), \
              {:.1} rules alone, {:.1} always best.",
             last.expected,
             last.expected_uniform,
@@ -761,11 +761,27 @@ fn simulation_table(report: &learning::simulate::Report) -> String {
     }
     let _ = writeln!(
         out,
-        "Segments with at least {} introductions: {}; the learning now picks the truly best fitting approach in {} ({:.0}%).",
+        "Segments with at least {} introductions: {}; the learning now picks the truly best candidate in {} ({:.0}%), \
+         {} of the {} where the rules' favourite is not the best.",
         report.min_per_segment,
         report.segments_with_data,
         report.segments_right,
-        report.segments_right as f64 * 100.0 / report.segments_with_data.max(1) as f64
+        report.segments_right as f64 * 100.0 / report.segments_with_data.max(1) as f64,
+        report.segments_rules_wrong_right,
+        report.segments_rules_wrong,
     );
+    for (name, e) in [("wrong", &report.where_rules_wrong), ("right", &report.where_rules_right)] {
+        let _ = writeln!(
+            out,
+            "Where the rules are {name} ({} introductions): expected positive replies {:.1} learning, {:.1} rules alone \
+             ({:+.0}%), {:.1} uniform random, {:.1} always best.",
+            e.introductions,
+            e.learning,
+            e.rules,
+            (e.learning / e.rules.max(f64::EPSILON) - 1.0) * 100.0,
+            e.uniform,
+            e.best
+        );
+    }
     out
 }

@@ -1,6 +1,7 @@
-//! Learning which framing works (issue 7): outcome counts by segment and approach, Beta-Binomial
-//! estimates shrunk toward wider groups for small samples, and Thompson sampling among the approaches
-//! the rules consider fitting. Pure: the caller brings the evidence and the random source.
+//! Learning which framing works (issues 7 and 21): outcome counts by segment and approach, Beta-Binomial
+//! estimates shrunk toward wider groups for small samples, and Thompson sampling over every approach the
+//! email can honestly take, with the rules' scores as a prior rather than a gate. Pure: the caller brings
+//! the evidence and the random source.
 
 pub mod beta;
 pub mod estimate;
@@ -13,24 +14,58 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::compose::{reasons_for, Recommendation};
-use crate::domain::{Approach, BuyingStyle, Detection};
-pub use estimate::{choose, fitting, size_band, Choice, Counts, Evidence, Method, Posterior, Rate, Segment};
+use crate::domain::{Approach, BuyingStyle, Detection, SignalKind};
+pub use estimate::{
+    chances, choose, fitting, score, size_band, Candidate, Choice, Counts, Evidence, Method, Overrule, Posterior, Rate,
+    Segment, Side,
+};
 
 /// What learning added to a recommendation, for the CSM and the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Learned {
-    /// `rules`, `thompson_sampling` or `best_estimate`.
+    /// `rules`, `thompson_sampling`, `best_estimate` or `exploration`.
     pub method: String,
     /// The approach the rules alone would have picked.
     pub rules_choice: Approach,
-    /// The approaches the rules consider fitting.
+    /// The approaches the rules consider fitting (scored at least half of their favourite).
     pub fitting: Vec<Approach>,
+    /// Every approach the email could honestly take, which learning chose among; the rules' favourite
+    /// first.
+    #[serde(default)]
+    pub candidates: Vec<Approach>,
+    /// The evidence overruled the rules' favourite.
+    #[serde(default)]
+    pub overruled: bool,
     /// Introductions with an outcome in the workspace.
     pub outcomes: u32,
 }
 
-/// Lets the workspace's outcomes choose among the approaches that fit; rewrites the reasons to say both
-/// why the approach fits and what the evidence says.
+/// Every approach the email can honestly take, the rules' favourite first: educational and value-add
+/// always have something to say; proactive needs growth or a renewal; problem-solving needs a limit.
+/// Each carries its rules' score as a share of the favourite's, the prior of [`choose`].
+pub fn candidates(recommendation: &Recommendation, detection: &Detection) -> Vec<Candidate> {
+    let score = |a: Approach| recommendation.scores.get(a.as_str()).copied().unwrap_or(0.0);
+    let has = |k: SignalKind| detection.signal(k).is_some();
+    let honest = |a: Approach| match a {
+        Approach::Educational | Approach::ValueAdd => true,
+        Approach::Proactive => has(SignalKind::GrowthTrend) || has(SignalKind::RenewalWindow),
+        Approach::ProblemSolving => score(a) > 0.0,
+    };
+    let favourite = recommendation.approach;
+    let top = score(favourite).max(f64::EPSILON);
+    let mut list: Vec<Candidate> = Approach::ALL
+        .iter()
+        .filter(|a| **a == favourite || honest(**a))
+        .map(|a| Candidate { approach: *a, rule_share: if *a == favourite { 1.0 } else { (score(*a) / top).min(1.0) } })
+        .collect();
+    list.sort_by(|x, y| {
+        (y.approach == favourite).cmp(&(x.approach == favourite)).then(y.rule_share.total_cmp(&x.rule_share))
+    });
+    list
+}
+
+/// Lets the workspace's outcomes choose among the candidates; rewrites the reasons to say why the approach
+/// fits, what the evidence says and, when it overrules the rules, both sides.
 pub fn apply(
     recommendation: &mut Recommendation,
     detection: &Detection,
@@ -44,17 +79,22 @@ pub fn apply(
         Approach::ALL.iter().map(|a| (*a, recommendation.scores.get(a.as_str()).copied().unwrap_or(0.0))).collect();
     let rules_choice = recommendation.approach;
     let fit = fitting(&scores, rules_choice);
-    let choice = choose(&fit, segment, style, evidence, explore, rng);
-    let method = match choice.method {
-        Method::Rules => "rules",
-        Method::ThompsonSampling => "thompson_sampling",
-        Method::BestEstimate => "best_estimate",
-    };
+    let choice = choose(&candidates(recommendation, detection), segment, style, evidence, explore, rng);
     if choice.approach != rules_choice || choice.evidence.is_some() {
-        let mut reasons: Vec<String> =
-            reasons_for(choice.approach, detection).into_iter().map(|r| format!("Fits: {r}")).collect();
-        if let Some(e) = &choice.evidence {
+        let mut reasons = Vec::new();
+        if let Some(o) = &choice.overrule {
+            reasons.push(overrule_sentence(o, detection));
+        }
+        reasons.extend(reasons_for(choice.approach, detection).into_iter().map(|r| format!("Fits: {r}")));
+        if let (Some(e), None) = (&choice.evidence, &choice.overrule) {
             reasons.push(crate::domain::capitalize_first(e));
+        }
+        if choice.method == Method::Exploration {
+            reasons.push(format!(
+                "Trying {}: it has never been tried with accounts like this one, and every so often an untried \
+                 approach is, so the team can find what the rules do not foresee",
+                choice.approach.label().to_lowercase()
+            ));
         }
         if let Some(sentence) = style_quote(style, choice.approach, evidence) {
             reasons.push(sentence);
@@ -62,8 +102,41 @@ pub fn apply(
         recommendation.approach = choice.approach;
         recommendation.reasons = reasons;
     }
-    recommendation.learning =
-        Some(Learned { method: method.to_string(), rules_choice, fitting: choice.fitting, outcomes: evidence.total() });
+    recommendation.learning = Some(Learned {
+        method: choice.method.as_str().to_string(),
+        rules_choice,
+        fitting: fit,
+        overruled: choice.overrule.is_some(),
+        candidates: choice.candidates,
+        outcomes: evidence.total(),
+    });
+}
+
+/// "Rules suggest problem-solving (98 of 100 licences in use), but in similar accounts educational
+/// introductions got 23 of 30 positive replies (likely 60–85%) against 5 of 30 for problem-solving
+/// (likely 10–32%)".
+fn overrule_sentence(o: &Overrule, detection: &Detection) -> String {
+    let why = reasons_for(o.rules.approach, detection)
+        .first()
+        .and_then(|r| r.split_once(": ").map(|(fact, _)| format!(" ({fact})")))
+        .unwrap_or_default();
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    format!(
+        "Rules suggest {}{why}, but {} {} introductions got {} of {} positive replies (likely {}–{}) against {} of {} \
+         for {} (likely {}–{})",
+        o.rules.approach.label().to_lowercase(),
+        o.place,
+        o.chosen.approach.label().to_lowercase(),
+        o.chosen.positive,
+        o.chosen.sent,
+        pct(o.chosen.low),
+        pct(o.chosen.high),
+        o.rules.positive,
+        o.rules.sent,
+        o.rules.approach.label().to_lowercase(),
+        pct(o.rules.low),
+        pct(o.rules.high),
+    )
 }
 
 /// "With analytical readers, 6 of 9 problem-solving introductions got a positive reply", once the
