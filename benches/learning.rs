@@ -85,6 +85,20 @@ fn bench(c: &mut Criterion) {
             rec
         })
     });
+    // The issue-21 case: the evidence overrules the rules, so the reasons quote both sides' intervals.
+    let mut overruled = evidence.clone();
+    let logistics = Segment { industry: "logistics".into(), ..segment.clone() };
+    let counts = |sent, positive| Counts { sent, replied: sent, positive, ..Counts::default() };
+    overruled.add(logistics.clone(), Approach::ProblemSolving, &counts(30, 5));
+    overruled.add(logistics.clone(), Approach::Educational, &counts(30, 23));
+    let at_limit = Detection { signals: detection.signals[..1].to_vec(), ..detection.clone() };
+    c.bench_function("recommend + learning, evidence overrules the rules (reasons with intervals)", |b| {
+        b.iter(|| {
+            let mut rec = recommend(black_box(&at_limit), Some(87));
+            learning::apply(&mut rec, &at_limit, &logistics, BuyingStyle::Unknown, &overruled, true, &mut rng);
+            rec
+        })
+    });
     c.bench_function("recommend alone (rules)", |b| b.iter(|| recommend(black_box(&detection), Some(87))));
     c.bench_function("insights::approaches over 100k introductions (576 segments)", |b| {
         b.iter(|| insights::approaches(black_box(&evidence), 14))

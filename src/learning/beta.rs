@@ -92,12 +92,17 @@ fn cdf_with(a: f64, b: f64, x: f64, ln_b: f64) -> f64 {
 /// The `p` quantile of Beta(a, b), to about 1e-9: Newton's method from the mean, kept inside a
 /// shrinking bracket by bisection whenever a step would leave it.
 pub fn quantile(a: f64, b: f64, p: f64) -> f64 {
+    quantile_within(a, b, p, 1e-10)
+}
+
+/// [`quantile`] to within `tolerance` (1e-4 is enough for a rate printed as a whole percent).
+pub fn quantile_within(a: f64, b: f64, p: f64, tolerance: f64) -> f64 {
     let ln_b = ln_beta(a, b);
     let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
     let mut x = a / (a + b);
     for _ in 0..100 {
         let f = cdf_with(a, b, x, ln_b) - p;
-        if f.abs() < 1e-12 {
+        if f.abs() < tolerance * 1e-2 {
             break;
         }
         if f < 0.0 {
@@ -110,7 +115,7 @@ pub fn quantile(a: f64, b: f64, p: f64) -> f64 {
         if !(next > lo && next < hi && next.is_finite()) {
             next = 0.5 * (lo + hi);
         }
-        if (next - x).abs() < 1e-10 || hi - lo < 1e-10 {
+        if (next - x).abs() < tolerance || hi - lo < tolerance {
             return next;
         }
         x = next;

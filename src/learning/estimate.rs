@@ -487,7 +487,13 @@ fn overrule(chosen: Approach, rules: Approach, segment: &Segment, evidence: &Evi
     let (place, counts, level) = places(segment, evidence).into_iter().find(|(_, c, _)| c(chosen).sent >= QUOTE_MIN)?;
     let side = |a: Approach| {
         let c = counts(a);
-        let (low, high) = evidence.levels(segment, a, Rate::Positive)[level].interval(INTERVAL);
+        // Printed as whole percents: a quantile to 1e-4 is enough.
+        let p = evidence.levels(segment, a, Rate::Positive)[level];
+        let tail = (1.0 - INTERVAL) / 2.0;
+        let (low, high) = (
+            beta::quantile_within(p.alpha, p.beta, tail, 1e-4),
+            beta::quantile_within(p.alpha, p.beta, 1.0 - tail, 1e-4),
+        );
         Side { approach: a, sent: c.sent, positive: c.positive, low, high }
     };
     Some(Overrule { place, chosen: side(chosen), rules: side(rules) })
@@ -630,7 +636,7 @@ mod tests {
                 let mut e = Evidence::default();
                 e.add(seg.clone(), all[0], &counts(sent, positive));
                 for (i, (a, b)) in rivals.iter().enumerate() {
-                    e.add(seg.clone(), all[i + 1], &counts(a.max(b) + 0, *a.min(b)));
+                    e.add(seg.clone(), all[i + 1], &counts(*a.max(b), *a.min(b)));
                 }
                 e
             };

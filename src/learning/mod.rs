@@ -114,16 +114,17 @@ pub fn apply(
 
 /// "Rules suggest problem-solving (98 of 100 licences in use), but in similar accounts educational
 /// introductions got 23 of 30 positive replies (likely 60–85%) against 5 of 30 for problem-solving
-/// (likely 10–32%)".
+/// (likely 10–32%)": the counts where the chosen approach has enough introductions, and the 90% credible
+/// intervals of the two rates there.
 fn overrule_sentence(o: &Overrule, detection: &Detection) -> String {
     let why = reasons_for(o.rules.approach, detection)
         .first()
         .and_then(|r| r.split_once(": ").map(|(fact, _)| format!(" ({fact})")))
         .unwrap_or_default();
-    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let pct = |x: f64| format!("{:.0}", x * 100.0);
     format!(
-        "Rules suggest {}{why}, but {} {} introductions got {} of {} positive replies (likely {}–{}) against {} of {} \
-         for {} (likely {}–{})",
+        "Rules suggest {}{why}, but {} {} introductions got {} of {} positive replies (likely {}–{}%) against {} of {} \
+         for {} (likely {}–{}%)",
         o.rules.approach.label().to_lowercase(),
         o.place,
         o.chosen.approach.label().to_lowercase(),
@@ -166,6 +167,48 @@ mod tests {
 
     use super::*;
     use crate::domain::{AeInvolvement, Signal, SignalKind};
+
+    #[test]
+    fn an_overrule_names_the_rules_choice_and_both_sides() {
+        let signal = Signal {
+            kind: SignalKind::SeatLimit,
+            strength: 0.95,
+            summary: "98 of 100 licences in use".into(),
+            evidence: serde_json::json!({}),
+        };
+        let detection = Detection {
+            signals: vec![signal],
+            opportunity: None,
+            ae_involvement: AeInvolvement { recommended: false, reason: String::new() },
+        };
+        let seg = Segment {
+            plan: "growth".into(),
+            size: "26-100".into(),
+            industry: "logistics".into(),
+            signal: "seat_limit".into(),
+        };
+        let c = |sent, positive| Counts { sent, replied: sent, positive, ..Counts::default() };
+        let mut e = Evidence::default();
+        e.add(seg.clone(), Approach::ProblemSolving, &c(30, 5));
+        e.add(seg.clone(), Approach::Educational, &c(30, 23));
+        let mut rec = crate::compose::recommend(&detection, Some(80));
+        let listed: Vec<Approach> = candidates(&rec, &detection).iter().map(|c| c.approach).collect();
+        assert_eq!(
+            listed,
+            [Approach::ProblemSolving, Approach::Educational, Approach::ValueAdd],
+            "no proactive without growth"
+        );
+        apply(&mut rec, &detection, &seg, BuyingStyle::Unknown, &e, false, &mut rand::rngs::StdRng::seed_from_u64(1));
+        assert_eq!(rec.approach, Approach::Educational);
+        assert_eq!(
+            rec.reasons[0],
+            "Rules suggest problem-solving (98 of 100 licences in use), but in similar accounts educational \
+             introductions got 23 of 30 positive replies (likely 65–87%) against 5 of 30 for problem-solving (likely 8–27%)"
+        );
+        let learned = rec.learning.expect("learning");
+        assert!(learned.overruled);
+        assert_eq!((learned.method.as_str(), learned.rules_choice), ("best_estimate", Approach::ProblemSolving));
+    }
 
     #[test]
     fn the_reasons_quote_the_readers_style_once_it_has_enough_introductions() {

@@ -147,7 +147,13 @@ async fn insights_and_the_recommendation_learn_from_replies_meetings_and_wins() 
     assert_eq!(rec["approach"], "educational", "{rec}");
     let reasons: Vec<&str> = rec["reasons"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert!(reasons.iter().any(|r| r.starts_with("Fits: ")), "{reasons:?}");
-    assert!(reasons.iter().any(|r| r.contains("8 of 8 educational introductions got a positive reply")), "{reasons:?}");
+    assert!(rec["learning"]["overruled"].as_bool().unwrap_or_default(), "{rec}");
+    assert!(
+        reasons.iter().any(|r| r.starts_with("Rules suggest problem-solving")
+            && r.contains("educational introductions got 8 of 8 positive replies")
+            && r.contains("against 1 of 7 for problem-solving")),
+        "{reasons:?}"
+    );
     // A draft composed now uses it.
     let r = app.post_json("/api/customers/aperture/upsell-intro", &admin, &json!({})).await;
     assert_eq!(r.body["draft"]["approach"], "educational");
@@ -262,4 +268,123 @@ async fn crm_results_arrive_in_bundles_and_csv_files() {
         (Some("conversation"), Some("2026-12-03T00:00:00Z"))
     );
     assert_eq!(met["outcome_note"], "Demo, Thursday");
+}
+
+/// Customers of one segment (Professional, 26-100 licences, the given industry, at their licence limit
+/// with nothing else to say): the rules favour problem-solving and rank educational low.
+async fn import_at_the_limit(app: &TestApp, token: &str, prefix: &str, industry: &str, n: usize) -> Vec<String> {
+    let ids: Vec<String> = (0..n).map(|i| format!("{prefix}-{i:02}")).collect();
+    let customers: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            json!({
+                "external_id": id, "name": format!("{industry} {id}"), "plan": "professional",
+                "seats_purchased": 100, "arr": 120000, "renewal_date": "2027-09-01", "health_score": 80,
+                "industry": industry, "csm": "sarah@vendor.example", "ae": "mike@vendor.example",
+                "contacts": [{"name": "Robin Ops", "email": format!("robin@{id}.example"), "title": "Head of Operations",
+                              "role": "champion", "primary": true}],
+                "usage": [{"date": "2026-11-20", "seats_used": 98, "monthly_active_users": 90, "api_calls": 20000}],
+            })
+        })
+        .collect();
+    let r = app.post_json("/api/import", token, &json!({"customers": customers})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    ids
+}
+
+/// Sends each customer an introduction with the given approach and records the reply the hidden truth
+/// gives: the first `positive` of each approach answer yes, the rest no.
+async fn introduce_and_answer(app: &TestApp, token: &str, plan: &[(&str, &'static str, bool)]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let worker = app.worker(Arc::new(overture::delivery::FileTransport::new(dir.path()).expect("outbox")));
+    let mut opportunities = Vec::new();
+    for (customer, approach, yes) in plan {
+        let context = app.get(&format!("/api/customers/{customer}/expansion-context"), token).await;
+        assert_eq!(context.body["recommendation"]["learning"]["rules_choice"], "problem_solving", "{}", context.body);
+        let draft = app.compose(customer, token, &json!({"approach": approach})).await;
+        let r = app.send(&draft, token, &json!({"acknowledge_warnings": true}), None).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        let opportunity = context.body["opportunity"]["id"].as_str().expect("an opportunity").to_string();
+        opportunities.push((opportunity, *yes));
+    }
+    worker.drain().await.expect("drains");
+    for (opportunity, yes) in opportunities {
+        let response = if yes { "positive" } else { "negative" };
+        let r = app
+            .post_json(&format!("/api/opportunities/{opportunity}/response"), token, &json!({"response": response}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn clear_evidence_overrules_the_rules_and_thin_evidence_does_not() {
+    let app = TestApp::with_demo().await;
+    let admin = app.admin_token().await;
+    // 60 logistics accounts at their limit: problem-solving got 5 positive replies of 30, educational 23.
+    let ids = import_at_the_limit(&app, &admin, "lg", "Logistics", 70).await;
+    let plan: Vec<(&str, &'static str, bool)> = ids[..60]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let (approach, k) = if i % 2 == 0 { ("problem_solving", i / 2) } else { ("educational", i / 2) };
+            (id.as_str(), approach, if approach == "problem_solving" { k < 5 } else { k < 23 })
+        })
+        .collect();
+    introduce_and_answer(&app, &admin, &plan).await;
+    // Exploration stays on (the default); the settings call refreshes the evidence.
+    let r = app.patch_json("/api/settings/engagement", &admin, &json!({"learning_exploration": true})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let mut educational = 0;
+    for id in &ids[60..] {
+        let rec =
+            app.get(&format!("/api/customers/{id}/expansion-context"), &admin).await.body["recommendation"].clone();
+        assert_eq!(rec["learning"]["rules_choice"], "problem_solving", "{rec}");
+        assert!(rec["learning"]["candidates"].as_array().is_some_and(|c| c.len() >= 3), "{rec}");
+        if rec["approach"] == "educational" {
+            educational += 1;
+            assert_eq!(rec["learning"]["overruled"], true, "{rec}");
+            let first = rec["reasons"][0].as_str().unwrap_or_default();
+            assert!(first.starts_with("Rules suggest problem-solving (98 of 100 licences in use)"), "{first}");
+            assert!(first.contains("educational introductions got 23 of 30 positive replies"), "{first}");
+            assert!(first.contains("against 5 of 30 for problem-solving"), "{first}");
+        }
+    }
+    assert!(educational >= 9, "{educational} of 10 new accounts get educational");
+    // A composed draft follows it; the CSM can still choose problem-solving.
+    let last = app.get(&format!("/api/customers/{}/expansion-context", ids[69]), &admin).await.body;
+    let draft = app.post_json(&format!("/api/customers/{}/upsell-intro", ids[69]), &admin, &json!({})).await;
+    assert_eq!(draft.status, StatusCode::CREATED, "{}", draft.body);
+    assert_eq!(draft.body["draft"]["approach"], last["recommendation"]["approach"], "{}", draft.body);
+    let chosen = app
+        .post_json(&format!("/api/customers/{}/upsell-intro", ids[68]), &admin, &json!({"approach": "problem_solving"}))
+        .await;
+    assert_eq!(chosen.body["draft"]["approach"], "problem_solving", "{}", chosen.body);
+
+    // Another workspace, thin evidence: educational 3 positive of 8, problem-solving 2 of 8.
+    app.load_demo("other").await;
+    let other = app.token("other", "dana@vendor.example").await;
+    let ids = import_at_the_limit(&app, &other, "sh", "Shipping", 20).await;
+    let plan: Vec<(&str, &'static str, bool)> = ids[..16]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let (approach, k) = if i % 2 == 0 { ("problem_solving", i / 2) } else { ("educational", i / 2) };
+            (id.as_str(), approach, if approach == "problem_solving" { k < 2 } else { k < 3 })
+        })
+        .collect();
+    introduce_and_answer(&app, &other, &plan).await;
+    let r = app.patch_json("/api/settings/engagement", &other, &json!({"learning_exploration": false})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for id in &ids[16..] {
+        let rec =
+            app.get(&format!("/api/customers/{id}/expansion-context"), &other).await.body["recommendation"].clone();
+        assert_eq!(rec["learning"]["method"], "best_estimate", "{rec}");
+        assert_eq!(
+            (rec["approach"].as_str(), rec["learning"]["overruled"].as_bool()),
+            (Some("problem_solving"), Some(false)),
+            "{rec}"
+        );
+    }
 }
