@@ -170,6 +170,9 @@ pub enum Command {
         /// Also list every reply read wrong.
         #[arg(long)]
         misses: bool,
+        /// Only the cases of one corpus file (its name without `.txt`, e.g. `eval2`, `train5-a`).
+        #[arg(long)]
+        batch: Option<String>,
         /// Instead: 5-fold cross-validation on the training split, for each weight of the model.
         #[arg(long)]
         cv: bool,
@@ -341,7 +344,7 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
             }
             Ok(())
         }
-        Command::EvaluateReplies { set, misses, cv } => {
+        Command::EvaluateReplies { set, misses, batch, cv } => {
             use overture::engagement::{corpus, evaluate, model::Model};
             if cv {
                 let train: Vec<&corpus::Case> = corpus::builtin().iter().filter(|c| !c.eval).collect();
@@ -376,13 +379,21 @@ pub async fn run(cli: Cli, clock: Clock) -> CliResult {
                     "train" => !c.eval,
                     _ => true,
                 })
+                .filter(|c| batch.as_ref().is_none_or(|b| c.batch == *b))
                 .cloned()
                 .collect();
             if !matches!(set.as_str(), "eval" | "train" | "all") {
                 return Err(CliError::Input(format!("--set {set}: use eval, train or all")));
             }
+            if cases.is_empty() {
+                return Err(CliError::Input(format!("no case in --set {set} --batch {}", batch.unwrap_or_default())));
+            }
             let outcomes = evaluate::run(&cases, &Model::builtin());
-            print!("{}", evaluate::report(&format!("reply corpus ({set})"), &outcomes, misses));
+            let title = match &batch {
+                Some(b) => format!("reply corpus ({set}, {b})"),
+                None => format!("reply corpus ({set})"),
+            };
+            print!("{}", evaluate::report(&title, &outcomes, misses));
             let composer = Composer::new().context("loading the email templates")?;
             let mut changed = 0;
             let mut checked = 0;

@@ -195,10 +195,15 @@ pub fn read(reply: &Reply<'_>, model: &Model) -> Classification {
     let talking = person_speaks
         || ((meaning.consider.is_some() || meaning.question) && !machine::ABSENCE_MARKS.is_match(&folded));
     let notice = automatic || auto_subject.is_some();
-    let ooo = machine::OUT_OF_OFFICE.find(&both).filter(|_| notice || !person_speaks).or_else(|| {
-        // Absence words a person might write count only with an absence notice's other marks.
-        machine::ABSENCE_HINT.find(&both).filter(|_| marks && !talking)
-    });
+    // A person asking a question ("some colleagues are on parental leave: which 12 users?") is not an
+    // absence notice, unless the notice's own marks are there too.
+    let ooo = machine::OUT_OF_OFFICE
+        .find(&both)
+        .filter(|_| notice || (!person_speaks && (!meaning.question || marks)))
+        .or_else(|| {
+            // Absence words a person might write count only with an absence notice's other marks.
+            machine::ABSENCE_HINT.find(&both).filter(|_| marks && !talking)
+        });
     if let Some(m) = ooo {
         c.ooo_until = return_date;
         c.phrase = Some(m.as_str().trim().to_string());
@@ -308,6 +313,12 @@ struct Meaning<'t> {
     thanks: Option<regex::Match<'t>>,
     consider: Option<regex::Match<'t>>,
     delegate: Option<regex::Match<'t>>,
+    price_question: Option<regex::Match<'t>>,
+    approval: Option<regex::Match<'t>>,
+    /// A yes said in words, a day and a time, or "no problem" (not only an option or a plan named).
+    said_yes: bool,
+    /// Every yes-word said (not negated).
+    yeses: Vec<regex::Match<'t>>,
     option_one: Option<regex::Match<'t>>,
     option_two: Option<regex::Match<'t>>,
     optimize: Option<regex::Match<'t>>,
@@ -352,12 +363,14 @@ impl<'t> Meaning<'t> {
         let option_two = lx::OPTION_TWO.find(text);
         let mut accept = None;
         let mut strong = false;
+        let mut yeses = Vec::new();
         for m in lx::ACCEPT.find_iter(text) {
             // "Please do not schedule a call" holds "please do", but says no.
             if masked(&m) || negated(text, m.start()) || refusals.iter().any(|r| overlaps(&m, r)) {
                 continue;
             }
             strong |= !WEAK_ACCEPT.is_match(m.as_str().trim());
+            yeses.push(m);
             accept.get_or_insert(m);
         }
         // A negator before "interested" etc. without its own refusal pattern still says no.
@@ -366,6 +379,7 @@ impl<'t> Meaning<'t> {
                 .find_iter(text)
                 .find(|m| !masked(m) && negated(text, m.start()) && m.as_str().contains("interes"))
         });
+        let said_yes = strong || negated_no.is_some() || bare_yes.is_some() || time_offer.is_some();
         let upgrade = lx::UPGRADE.find_iter(text).find(|m| !negated(text, m.start()));
         // "Does a move to Enterprise restart the contract?" asks; it does not choose.
         let chosen_upgrade = upgrade.filter(|_| !text.contains('?'));
@@ -387,6 +401,10 @@ impl<'t> Meaning<'t> {
             thanks: lx::BARE_THANKS.find(text),
             consider: lx::CONSIDER.find(text),
             delegate: lx::DELEGATE.find(text),
+            price_question: lx::PRICE_QUESTION.find(text),
+            approval: lx::APPROVAL.find(text),
+            said_yes,
+            yeses,
             option_one,
             option_two,
             optimize: lx::OPTIMIZE.find_iter(text).find(|m| !negated(text, m.start())),
@@ -422,6 +440,9 @@ impl<'t> Meaning<'t> {
                     _ if self.option_one.is_some() || (self.optimize.is_some() && self.strong_accept) => {
                         (Some(Positive), 0.7, Some(a))
                     }
+                    _ if self.said_yes && no_to_growth_yes_to_the_rest(text, r, &self.yeses) => {
+                        (Some(Positive), 0.72, Some(a))
+                    }
                     _ => (Some(Negative), 0.72, Some(r)),
                 }
             }
@@ -434,7 +455,10 @@ impl<'t> Meaning<'t> {
             // A refusal stays a refusal, whatever time it mentions.
             (Some(r), None) => (Some(Negative), if self.question { 0.8 } else { 0.9 }, Some(r)),
             (None, Some(a)) => {
-                let holds_off = self.defer.filter(|d| self.turn.is_none_or(|t| d.start() > t || a.start() < t));
+                let holds_off = self
+                    .defer
+                    .filter(|d| self.turn.is_none_or(|t| d.start() > t || a.start() < t))
+                    .filter(|d| !(self.said_yes && no_to_growth_yes_to_the_rest(text, *d, &self.yeses)));
                 // "Interesting, but let's revisit in Q2": a deferral. A day and a time are not.
                 // An option chosen is an answer even when the other one is put off ("option 1 now, Enterprise later").
                 let chose = self.option_one.is_some() || self.option_two.is_some() || self.upgrade.is_some();
@@ -442,9 +466,23 @@ impl<'t> Meaning<'t> {
                 if let Some(d) = holds_off.filter(|_| !answered) {
                     return (Some(Neutral), 0.7, Some(d));
                 }
+                // "A move to Enterprise needs our finance committee's sign-off": named, not yet chosen.
+                if let Some(n) = self.approval.filter(|_| !self.said_yes && !answered_in_time(self, text)) {
+                    return (Some(Neutral), 0.7, Some(n));
+                }
+                // "Let's talk after the holidays", "contact me from 11 January": a yes put off.
+                let put_off = lx::LATER_DATE.find_iter(text).find(|d| same_sentence_near(text, a, *d));
+                if let Some(n) = put_off.filter(|_| self.time_offer.is_none() && !chose && !lx::MEETING.is_match(text))
+                {
+                    return (Some(Neutral), 0.68, Some(n));
+                }
                 if !self.strong_accept {
                     if let Some(n) = self.consider.or(self.delegate).or(self.later_date) {
                         return (Some(Neutral), 0.65, Some(n));
+                    }
+                    if let Some(p) = self.price_question {
+                        // "Perfect timing. How much would the next tier be?": interest and a price asked.
+                        return (Some(Positive), 0.7, Some(p));
                     }
                     if self.question {
                         // "Yes, that's us on the API. Do retries count?": a fact confirmed, a question asked.
@@ -461,8 +499,15 @@ impl<'t> Meaning<'t> {
                 if let Some(n) = self.bare_no {
                     return (Some(Negative), 0.85, Some(n));
                 }
+                if let Some(n) = self.approval {
+                    return (Some(Neutral), 0.75, Some(n));
+                }
                 if let Some(n) = self.defer.or(self.delegate).or(self.consider).or(self.thanks) {
                     return (Some(Neutral), 0.8, Some(n));
+                }
+                if let Some(p) = self.price_question {
+                    // "What would 20 more run us?": a question before any yes.
+                    return (Some(Neutral), 0.7, Some(p));
                 }
                 if let Some(u) = self.upgrade {
                     // "We want to add the 20 licences. How do we proceed?"
@@ -476,6 +521,44 @@ impl<'t> Meaning<'t> {
             }
         }
     }
+}
+
+/// The sentence (or line) around `at`.
+fn sentence_at(text: &str, at: usize) -> &str {
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';');
+    let start = text[..at].rfind(is_end).map_or(0, |i| i + 1);
+    let end = text[at..].find(is_end).map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// The growth option named: the higher plan, more licences, option 2.
+static UPGRADE_TOPIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:enterprise|scale|professional|premium|upgrade|upgraden|higher plan|(?:more|extra|additional|mehr|zusatzliche|plus de|mas|piu|meer|mais) (?:licen[cs]es|seats|lizenzen|licencias|licenze|licenties|licencas)|option 2|optie 2|opcion 2|opzione 2|opcao 2)\b")
+        .unwrap_or_else(|e| unreachable!("{e}"))
+});
+
+/// "Enterprise, not now. The inactive licences, yes: book a call": the no is said of the growth option
+/// in its own sentence, and a yes-word stands in another sentence that does not name it.
+fn no_to_growth_yes_to_the_rest(text: &str, no: regex::Match<'_>, accepts: &[regex::Match<'_>]) -> bool {
+    let no_sentence = sentence_at(text, no.start());
+    UPGRADE_TOPIC.is_match(no_sentence)
+        && accepts.iter().any(|a| {
+            let yes_sentence = sentence_at(text, a.start());
+            !std::ptr::eq(yes_sentence, no_sentence) && !UPGRADE_TOPIC.is_match(yes_sentence)
+        })
+}
+
+/// Whether a later date is said of the yes itself: in its sentence, within a few words of it ("let's
+/// talk after the holidays", "sentiamoci dopo la Befana"), not a month named elsewhere as context.
+fn same_sentence_near(text: &str, yes: regex::Match<'_>, date: regex::Match<'_>) -> bool {
+    let (from, to) = if date.start() >= yes.end() { (yes.end(), date.start()) } else { (date.end(), yes.start()) };
+    let between = &text[from.min(to)..to.max(from)];
+    between.len() <= 40 && !between.contains(['.', '!', '?', '\n', ';'])
+}
+
+/// A day and a time offered, or a meeting booked.
+fn answered_in_time(m: &Meaning<'_>, text: &str) -> bool {
+    m.time_offer.is_some() || lx::MEETING.is_match(text)
 }
 
 /// The language of a reply's own words, among those Overture reads.

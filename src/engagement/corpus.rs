@@ -22,6 +22,8 @@ pub struct Case {
     /// The name of the email it answers (`tests/corpus/sent/NAME.txt`), if it quotes one.
     pub sent: Option<String>,
     pub eval: bool,
+    /// The file it comes from, without `.txt` (`en`, `train5-a`, `eval2`…).
+    pub batch: String,
     /// Customer's words that must survive quote removal.
     pub visible: Vec<String>,
     /// Quoted or attribution words that must be gone.
@@ -36,19 +38,22 @@ impl Case {
     }
 }
 
-const FILES: [&str; 12] = [
-    include_str!("../../tests/corpus/replies/en.txt"),
-    include_str!("../../tests/corpus/replies/train2-en-de.txt"),
-    include_str!("../../tests/corpus/replies/train2-fr-it-nl.txt"),
-    include_str!("../../tests/corpus/replies/train2-es-pt.txt"),
-    include_str!("../../tests/corpus/replies/train3-a.txt"),
-    include_str!("../../tests/corpus/replies/train3-b.txt"),
-    include_str!("../../tests/corpus/replies/train4-a.txt"),
-    include_str!("../../tests/corpus/replies/train4-b.txt"),
-    include_str!("../../tests/corpus/replies/de-nl.txt"),
-    include_str!("../../tests/corpus/replies/fr-it.txt"),
-    include_str!("../../tests/corpus/replies/es-pt.txt"),
-    include_str!("../../tests/corpus/replies.txt"),
+const FILES: [(&str, &str); 15] = [
+    ("en", include_str!("../../tests/corpus/replies/en.txt")),
+    ("train2-en-de", include_str!("../../tests/corpus/replies/train2-en-de.txt")),
+    ("train2-fr-it-nl", include_str!("../../tests/corpus/replies/train2-fr-it-nl.txt")),
+    ("train2-es-pt", include_str!("../../tests/corpus/replies/train2-es-pt.txt")),
+    ("train3-a", include_str!("../../tests/corpus/replies/train3-a.txt")),
+    ("train3-b", include_str!("../../tests/corpus/replies/train3-b.txt")),
+    ("train4-a", include_str!("../../tests/corpus/replies/train4-a.txt")),
+    ("train4-b", include_str!("../../tests/corpus/replies/train4-b.txt")),
+    ("de-nl", include_str!("../../tests/corpus/replies/de-nl.txt")),
+    ("fr-it", include_str!("../../tests/corpus/replies/fr-it.txt")),
+    ("es-pt", include_str!("../../tests/corpus/replies/es-pt.txt")),
+    ("replies", include_str!("../../tests/corpus/replies.txt")),
+    ("train5-a", include_str!("../../tests/corpus/replies/train5-a.txt")),
+    ("train5-b", include_str!("../../tests/corpus/replies/train5-b.txt")),
+    ("eval2", include_str!("../../tests/corpus/replies/eval2.txt")),
 ];
 
 const SENT: [(&str, &str); 6] = [
@@ -62,7 +67,12 @@ const SENT: [(&str, &str); 6] = [
 
 /// Every case of the built-in corpus.
 pub fn builtin() -> &'static [Case] {
-    static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| FILES.iter().flat_map(|f| parse(f)).collect());
+    static CASES: LazyLock<Vec<Case>> = LazyLock::new(|| {
+        FILES
+            .iter()
+            .flat_map(|(batch, text)| parse(text).into_iter().map(move |c| Case { batch: (*batch).to_string(), ..c }))
+            .collect()
+    });
     &CASES
 }
 
@@ -116,6 +126,7 @@ pub fn parse(text: &str) -> Vec<Case> {
             client: field("client").unwrap_or_else(|| "legacy".into()),
             sent: field("sent").filter(|s| s != "none"),
             eval: field("set").is_some_and(|s| s == "eval"),
+            batch: String::new(),
             visible,
             gone,
             ooo_until,

@@ -146,17 +146,33 @@ fn nearer(a: u8, b: u8, year: Option<i32>, received: Date) -> Option<bool> {
     (day_first != month_first).then_some(day_first)
 }
 
+/// A weekday named right after a return word, with no day number: "reabrimos el lunes".
+static WEEKDAY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[^.\n\d]{0,16}?\b(monday|tuesday|wednesday|thursday|friday|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|lunedi|martedi|mercoledi|giovedi|venerdi|maandag|dinsdag|woensdag|donderdag|vrijdag|segunda|terca|quarta|quinta|sexta)\b(?:-feira)?[^\d]{0,3}(?:$|[^\d\s])",
+    )
+});
+
 /// Words that say the date after them is the day they are back.
 static RETURN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:back|return(?:ing)?|returns|zuruck|wieder|de retour|retour|reviens|des le|vuelvo|regreso|retomo|me reincorporo|me reintegro|de vuelta|rientro|torno|di ritorno|terug|ben er weer|volto|retorno|de volta|regresso|weer|vanaf)\b",
+        r"\b(?:back|return(?:ing)?|returns|reopen(?:s|ing)?|zuruck|wieder|ab|de retour|retour|reviens|des le|vuelvo|regreso|retomo|me reincorporo|me reintegro|de vuelta|reabrimos|reabre|a partir del?|rientro|torno|di ritorno|riapriamo|terug|ben er weer|volto|retorno|de volta|regresso|reabrimos|weer|vanaf)\b",
     )
 });
 static DAY_THEN_RETURN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:monday|tuesday|wednesday|thursday|friday|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|lunedi|martedi|mercoledi|giovedi|venerdi|maandag|dinsdag|woensdag|donderdag|vrijdag|segunda|terca|quarta|quinta|sexta)(?:-feira)? (\d{1,2})\b[^.\n\d]{0,6}(?:vuelvo|regreso|estoy de vuelta|rientro|torno|volto|retorno|bin ich wieder|ben ik weer|je reviens|je serai de retour|i'm back|i am back)",
+        r"\b(?:monday|tuesday|wednesday|thursday|friday|montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|lunedi|martedi|mercoledi|giovedi|venerdi|maandag|dinsdag|woensdag|donderdag|vrijdag|segunda|terca|quarta|quinta|sexta)(?:-feira)? (\d{1,2})\b[^.\n\d]{0,6}(?:vuelvo|regreso|estoy de vuelta|estare de vuelta|estare de regreso|rientro|torno|saro di ritorno|volto|retorno|estarei de volta|bin ich wieder|ben ik (?:er )?weer|je reviens|je serai de retour|i'm back|i am back|i'll be back|i will be back)",
     )
 });
+
+/// Words that say the date after them ends the absence ("until", "bis", "hasta", "jusqu'au", "fino al",
+/// "até", "tot", a range's "to"): the last day away, unless a negation says it is the day they are
+/// back ("will not return until 7 December").
+static UNTIL_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:\b(?:until|till|til|bis|hasta|jusqu'(?:au|a|a la)|fino (?:al|a|all')|ate|al|au|to)\b|->|–)[^.\n\d]{0,22}$")
+});
+static NOT_UNTIL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:not|won't|will not|no|nicht|pas|non|niet|nao)\b[^.\n]{0,40}$"));
 
 /// Words that say the date after them is the last day away ("bis einschließlich", "tot en met").
 static THROUGH_WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -182,16 +198,37 @@ static BARE_DAY: LazyLock<Regex> = LazyLock::new(|| {
 pub fn return_date(folded: &str, received: Date, day_first: bool) -> Option<Date> {
     let found = dates_in(folded, received, day_first);
     let before = |at: usize, n: usize| &folded[folded.floor_char_boundary(at.saturating_sub(n))..at];
-    let back: Vec<Date> =
-        found.iter().filter(|(_, at, _)| RETURN_WORDS.is_match(before(*at, 40))).map(|(d, _, _)| *d).collect();
-    // "Back on Monday the 14th": a day number after a return word, in the month of the dates around it.
+    // A return date is after the day the notice arrives ("ab 26.11. im Urlaub" starts the absence).
+    let back: Vec<Date> = found
+        .iter()
+        .filter(|(d, at, _)| *d > received && RETURN_WORDS.is_match(before(*at, 40)))
+        .map(|(d, _, _)| *d)
+        .collect();
+    // "Back on Monday the 14th", "back at my desk on the 3rd": a day number after a return word, in the
+    // month of the dates around it (or the coming one).
     let latest = found.iter().map(|(d, _, _)| *d).filter(|d| *d >= received).max();
     let mut bare = Vec::new();
     for m in RETURN_WORDS.find_iter(folded) {
-        if let Some(c) = BARE_DAY.captures(&folded[m.end()..]) {
-            let (Ok(day), Some(anchor)) = (c[1].parse::<u8>(), latest) else { continue };
+        let after = &folded[m.end()..];
+        if let Some(c) = BARE_DAY.captures(after) {
+            let Ok(day) = c[1].parse::<u8>() else { continue };
+            let anchor = latest.unwrap_or(received);
             let candidate = day_from(anchor, anchor, day);
-            bare.extend(candidate.filter(|d| *d >= received && *d <= anchor + Duration::days(31)));
+            bare.extend(candidate.filter(|d| *d > received && *d <= anchor + Duration::days(31)));
+        } else if let Some(c) = WEEKDAY_AFTER.captures(after) {
+            // "Reabrimos el lunes" after a closure on the 26th and 27th: the next such day after it.
+            if let Some(wd) = weekday(&c[1]) {
+                // A date already read for that weekday ("back on Monday" read as the coming Monday) is it.
+                if let Some(d) = found.iter().map(|(d, _, _)| *d).find(|d| *d > received && d.weekday() == wd) {
+                    bare.push(d);
+                    continue;
+                }
+                let mut d = latest.unwrap_or(received).max(received) + Duration::days(1);
+                while d.weekday() != wd {
+                    d += Duration::days(1);
+                }
+                bare.push(d);
+            }
         }
     }
     // "El lunes 30 vuelvo": a weekday and a day number, then a return word.
@@ -204,7 +241,14 @@ pub fn return_date(folded: &str, received: Date, day_first: bool) -> Option<Date
         return Some(d);
     }
     let (date, at, end) = found.into_iter().filter(|(d, _, _)| *d >= received).max_by_key(|(d, _, _)| *d)?;
-    let through = THROUGH_WORDS.is_match(before(at, 40)) || INCLUSIVE_AFTER.is_match(&folded[end..]);
+    let lead = before(at, 40);
+    // Away until a Monday is back that Monday; Dutch "tot" (without "en met") is up to, not through.
+    let until = date.weekday() != Weekday::Monday
+        && UNTIL_WORDS.find(lead).is_some_and(|m| {
+            let wide = before(at, 90);
+            !NOT_UNTIL.is_match(&wide[..wide.len() - (lead.len() - m.start())])
+        });
+    let through = until || THROUGH_WORDS.is_match(lead) || INCLUSIVE_AFTER.is_match(&folded[end..]);
     Some(if through { next_working_day(date) } else { date })
 }
 
@@ -241,10 +285,13 @@ fn dates_in(folded: &str, received: Date, day_first: bool) -> Vec<(Date, usize, 
     for c in NUMERIC_DATE.captures_iter(&without_iso) {
         let (Ok(a), Ok(b)) = (c[2].parse::<u8>(), c[4].parse::<u8>()) else { continue };
         let (Some(all), Some(number)) = (c.get(0), c.get(2)) else { continue };
+        let folded = &*without_iso;
         // "10:30" is a time, "1.5" a number: a date needs a separator of its kind and sensible parts.
         let year = c.get(5).and_then(|y| y.as_str().parse().ok());
         let sep = &c[3];
-        if sep == "-" && year.is_none() {
+        // "7-12" is a date only right after a return word ("vanaf 7-12").
+        let lead = &folded[folded.floor_char_boundary(number.start().saturating_sub(16))..number.start()];
+        if sep == "-" && year.is_none() && !RETURN_WORDS.is_match(lead) {
             continue;
         }
         let named_day = c.get(1).and_then(|w| weekday(w.as_str()));
@@ -314,7 +361,26 @@ mod tests {
         assert_eq!(at("de retour le lundi 07/12", true), Some(date!(2026 - 12 - 07)));
         assert_eq!(at("back Monday 07/12", false), Some(date!(2026 - 12 - 07)), "the weekday decides");
         assert_eq!(at("back 2026-12-10", false), Some(date!(2026 - 12 - 10)));
-        assert_eq!(at("out from 11/24 to 12/01", false), Some(date!(2026 - 12 - 01)));
+        assert_eq!(at("out from 11/24 to 12/01", false), Some(date!(2026 - 12 - 02)), "the last day away");
+        assert_eq!(at("will not return until 07/12/2026", true), Some(date!(2026 - 12 - 07)));
+        assert_eq!(at("ich bin vom 26.11. bis 02.12.2026 im Urlaub", true), Some(date!(2026 - 12 - 03)));
+        assert_eq!(at("back at my desk on the 3rd", false), Some(date!(2026 - 12 - 03)));
+        assert_eq!(
+            at("cerradas jueves 26 y viernes 27 de noviembre. reabrimos el lunes", true),
+            Some(date!(2026 - 11 - 30))
+        );
+        assert_eq!(at("vanaf 7-12 ben ik weer aanwezig", true), Some(date!(2026 - 12 - 07)));
+        assert_eq!(at("el jueves 3 estare de vuelta", true), Some(date!(2026 - 12 - 03)));
+        assert_eq!(
+            at("ich bin auf einer konferenz und ab dienstag, 1.12., wieder erreichbar.", true),
+            Some(date!(2026 - 12 - 01))
+        );
+        assert_eq!(
+            at("ik ben afwezig tot maandag 18 januari 2027. vanaf die dag ben ik weer aan het werk.", true),
+            Some(date!(2027 - 01 - 18))
+        );
+        assert_eq!(at("no estare en la oficina hasta el miercoles 9 de diciembre.", true), Some(date!(2026 - 12 - 09)));
+        assert_eq!(at("ik ben op cursus en weer aanwezig op woensdag 2.12.", true), Some(date!(2026 - 12 - 02)));
         assert_eq!(at("ab dem 7.12. wieder erreichbar", true), Some(date!(2026 - 12 - 07)));
         assert_eq!(at("de volta em 7 de dezembro", true), Some(date!(2026 - 12 - 07)));
         assert_eq!(at("rientro il 7 dicembre", true), Some(date!(2026 - 12 - 07)));

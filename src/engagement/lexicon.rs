@@ -203,7 +203,7 @@ lexicon!(
         r"(?:no|not any) (?:meeting|call|appointment)s? (?:needed|necessary|please)",
         r"(?:neither|none) of (?:them|the two|those|these)",
         r"(?:don't|do not) (?:see|have) (?:a |any )?(?:need|use case)",
-        r"(?:purchas\w*|budget|spend\w*|software|compra\w*|achat\w*|einkauf\w*|acquist\w*|inkoop|aankop\w*|investiment\w*|investissement\w*|gastos?) .{0,40}(?:frozen|on hold|suspended|congelad\w*|suspendid\w*|suspens\w*|eingefroren|gestoppt|gele\w*|bloque\w*|congelat\w*|sospes\w*|bevroren|stilgezet|congelad\w*|suspens\w*|parad\w*)",
+        r"(?:purchas\w*|budget|spend\w*|software|compra\w*|achat\w*|einkauf\w*|acquist\w*|inkoop|aankop\w*|investiment\w*|investissement\w*|gastos?) .{0,40}\b(?:frozen|on hold|suspended|congelad\w*|suspendid\w*|suspens\w*|eingefroren|gestoppt|gele\w*|bloque\w*|congelat\w*|sospes\w*|bevroren|stilgezet|congelad\w*|suspens\w*|parad\w*)",
         r"(?:freeze|hiring freeze|spending freeze|einfrieren|gel des (?:achats|depenses)|congelamiento|blocco degli acquisti|inkoopstop|congelamento)",
         r"(?:fine|good|ok|okay) (?:as (?:it is|is|we are)|the way (?:it is|things are))",
         r"(?:so wie es ist|wie gehabt)",
@@ -350,10 +350,41 @@ lexicon!(
 );
 
 lexicon!(
+    /// Asking what it would cost ("what would Enterprise run us?", "ballpark?"): a question, not yet a
+    /// yes. Asking for a quote or a proposal is one (`ACCEPT`).
+    PRICE_QUESTION,
+    [
+        r"what (?:would|does|will) (?:it|that|this|the upgrade|enterprise|professional|scale|the \w+ plan|\d+ more|\w+ more) (?:cost|run|come to|be)",
+        r"what (?:is|would be|'s) the (?:price|cost)",
+        r"how much (?:would|does|is|will|are)",
+        r"(?:your|the) pricing",
+        r"ballpark",
+        r"(?:was|wieviel|wie viel) (?:kostet|wurde|wurden|wuerde)",
+        r"preisindikation|grossenordnung",
+        r"(?:quel (?:serait|est) le (?:prix|tarif|cout)|combien (?:coute|couterait|cela couterait))",
+        r"(?:les tarifs|vos tarifs|la tarification|ordre de grandeur)",
+        r"cuanto (?:cuesta|costaria|sale|saldria|seria)",
+        r"(?:los precios|la cotizacion)",
+        r"quanto (?:costa|costerebbe|verrebbe|sarebbe)",
+        r"(?:il listino|i prezzi|ordine di grandezza)",
+        r"wat (?:kost|zou .{0,20} kosten)",
+        r"(?:de prijzen|een prijsopgave|een indicatie)",
+        r"quanto (?:custa|custaria|sai|sairia|seria)",
+        r"(?:os precos|ordem de grandeza)",
+    ]
+);
+
+lexicon!(
     /// A yes: agreeing to talk, proposing or accepting a time, asking for pricing, a demo, a quote.
     ACCEPT,
     [
         r"yes",
+        // A yes-word said on its own in other languages ("Sí, jueves o viernes", "Vamos revisar, sim.");
+        // "si" without its comma is "if".
+        r"(?m:^)\s*(?:si|oui|ja|sim|claro|certo|jawohl)(?:\s*[,.!:;]|\s*(?m:$))",
+        r"[,:]\s*(?:si|sim|oui|ja)(?:\s*[,.!:;]|\s*(?m:$))",
+        // An inline answer: "Esto sí", "Isso sim", "Das ja", "Dit wel", "This one".
+        r"(?:esto|eso|esta|este|isto|isso|essa|esse|questo|questa|das|dit|dat|ceci|cela|ca) (?:si|sim|ja|wel|oui)",
         r"yeah",
         r"yep",
         r"yup",
@@ -371,11 +402,9 @@ lexicon!(
         r"(?:we(?:'re| are)|i(?:'m| am)|very|definitely|quite|really) interested",
         r"interested in (?:learning|hearing|talking|a call|a chat|the|a|more|enterprise|upgrading|adding|option|exploring|seeing)",
         r"(?:send|share|forward)(?: me| us| over)*(?: the| a| some| your)? (?:pricing|price|prices|quote|proposal|numbers|costs?|offer|details)",
-        r"what (?:would|does|will) (?:it|that|this|the upgrade|enterprise|the \w+ plan) cost",
-        r"what (?:is|would be|'s) the (?:price|cost)",
-        r"how much",
-        r"(?:your|the) pricing",
         r"(?:a )?quote for",
+        r"(?:preisangebot|angebot (?:zukommen|schicken|senden))",
+        r"(?:un devis|una cotizacion|un preventivo|een offerte|uma cotacao|uma proposta)",
         r"(?:book|booked|schedule|scheduled|grab|grabbed|pick|picked|reserved?) (?:a |some |the )?(?:time|slot|call|meeting|demo)",
         r"(?:set|setting) up (?:a |the )?(?:call|meeting|time|demo|chat)",
         r"count (?:me|us) in",
@@ -412,7 +441,6 @@ lexicon!(
         r"termin (?:vereinbaren|ausmachen|machen|finden)",
         r"(?:habe|hab|haben) (?:einen |ein )?(?:termin|slot|zeitfenster) (?:gebucht|eingetragen|reserviert)",
         r"(?:schicken|senden) sie (?:mir |uns )?(?:gerne |bitte )?(?:ein |das )?(?:angebot|preise|preisliste|kosten)",
-        r"(?:was|wieviel|wie viel) (?:kostet|wurde|wurden)",
         r"(?:sind|bin) (?:sehr )?interessiert",
         r"(?:haben|habe) (?:grosses |grundsatzlich )?interesse",
         r"bin dabei",
@@ -436,8 +464,6 @@ lexicon!(
         r"(?:calons|planifions|fixons|organisons|prenons) (?:un |une )?(?:appel|creneau|rendez-vous|rdv|call|point|reunion)",
         r"(?:reservez|bloquez|proposez)[- ]?(?:nous|moi)? (?:un |une |deux |des )?(?:demi-heure|heure|creneau|creneaux|appel|rendez-vous|call|date)",
         r"envoyez-(?:moi|nous) (?:un |une |les )?(?:devis|tarifs|offre|proposition|prix)",
-        r"(?:quel (?:serait|est) le (?:prix|tarif|cout)|combien (?:coute|couterait))",
-        r"(?:un devis|les tarifs|vos tarifs|la tarification)",
         r"j'ai (?:reserve|pris) un creneau",
         r"allons-y",
         r"claro",
@@ -451,7 +477,6 @@ lexicon!(
         r"(?:nos|me) interesa",
         r"hablemos",
         r"(?:a |une |eine |una |een |uma |kurze |petite |quick |short |breve |korte )?(?:demo|demonstration|demonstratie|demonstracao|demostracion|dimostrazione|vorfuhrung)s?",
-        r"(?:ballpark|price (?:up|out)|preisindikation|preisangebot|angebot (?:zukommen|schicken|senden))",
         r"(?:proposition|offre) (?:tarifaire|commerciale)",
         r"(?:faire|envoyer|transmettre) (?:une|un|la|le) (?:offre|proposition|devis)",
         r"partant(?:e|s|es)?",
@@ -471,8 +496,6 @@ lexicon!(
         r"(?:podemos|poderiamos) fazer uma (?:call|reuniao|ligacao|chamada)",
         r"(?:pouvons-nous|peut-on|on peut) (?:faire|avoir|organiser) un (?:appel|point|call)",
         r"(?:enviame|envienos|enviennos|mandame|mandenos|envia(?:nos|me)) (?:la |una |los )?(?:cotizacion|precios|propuesta|presupuesto)",
-        r"cuanto (?:cuesta|costaria|sale|saldria)",
-        r"(?:los precios|una cotizacion|la cotizacion)",
         r"adelante",
         r"cuenta (?:conmigo|con nosotros)",
         r"(?:reserve|agende) (?:un|una) (?:espacio|hueco|llamada|horario)",
@@ -492,8 +515,6 @@ lexicon!(
         r"(?:fissiamo|organizziamo|programmiamo) (?:una |un )?(?:call|incontro|chiamata|riunione|appuntamento)",
         r"(?:possiamo|potremmo) (?:sentirci|parlare|fissare|organizzare|vederci)",
         r"(?:mandatemi|inviatemi|mandami|inviami|mandateci|inviateci) (?:un |il |i |un' ?)?(?:preventivo|prezzi|offerta|listino)",
-        r"quanto (?:costa|costerebbe|verrebbe)",
-        r"(?:un preventivo|il listino|i prezzi)",
         r"procediamo",
         r"(?:con favore|favorevol[ei]|parere positivo)",
         r"ho prenotato",
@@ -509,8 +530,6 @@ lexicon!(
         r"laten we (?:even )?(?:bellen|praten|afspreken|een afspraak|een call|overleggen)",
         r"(?:kunnen|zullen) we (?:even )?(?:bellen|afspreken|een call|een afspraak|praten)",
         r"stuur (?:me|mij|ons) (?:een |de )?(?:offerte|prijzen|prijsopgave|voorstel)",
-        r"wat (?:kost|zou .{0,20} kosten)",
-        r"(?:een offerte|de prijzen|een prijsopgave)",
         r"doen we",
         r"(?:heb|hebben) een (?:slot|tijdslot|afspraak) (?:geboekt|ingepland)",
         r"sim",
@@ -530,8 +549,6 @@ lexicon!(
         r"vamos (?:conversar|marcar|agendar|falar|nessa|em frente)",
         r"(?:podemos|poderiamos) (?:conversar|falar|marcar|agendar)",
         r"(?:me |nos )?(?:envie|mande|envia|manda)(?:-me|-nos)? (?:a |uma |os )?(?:proposta|cotacao|precos|orcamento)",
-        r"quanto (?:custa|custaria|sai|sairia)",
-        r"(?:uma cotacao|os precos|uma proposta)",
         r"(?m:^)\s*pode ser",
         r"pode ser[.!]",
         r"bora",
@@ -627,6 +644,33 @@ lexicon!(
         r"(?:in|na|vanaf) (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)",
         r"(?:o )?proximo (?:ano|trimestre|mes|semestre)",
         r"(?:em|a partir de|depois de) (?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)",
+        // A day in a month well ahead: "from 11 January", "a partir del 11 de enero", "the week of 4 January".
+        r"(?:from|after|until|in|the week of|early|mid|late|end of|beginning of|ab|nach|anfang|mitte|ende|a partir du|apres le|debut|fin|a partir del?|despues del|a (?:principios|mediados|finales|fines) de|dopo il|da inizio|a (?:inizio|meta|fine)|vanaf|na|begin|eind|depois de|no (?:inicio|fim|final) de) (?:\d{1,2}(?:st|nd|rd|th|er|\.)? (?:de |of )?)?(?:january|february|march|april|januar|februar|marz|janvier|fevrier|mars|enero|febrero|marzo|gennaio|febbraio|januari|februari|maart|janeiro|fevereiro|marco)",
+        // After the holidays and the new year.
+        r"(?:after|past) (?:the )?(?:holidays|new year|christmas|festive season)",
+        r"nach (?:den )?(?:feiertagen|weihnachten|neujahr|dem jahreswechsel)|(?:im|ab) (?:neuen|kommenden) jahr|anfang des jahres",
+        r"apres (?:les fetes|noel|le nouvel an|les vacances)|(?:en|au) debut d'annee|l'an prochain",
+        r"(?:despues de|pasado|pasadas) (?:reyes|navidad|las fiestas|fin de ano|ano nuevo)|(?:a|al) (?:principios|inicio) de(?:l)? ano",
+        r"dopo (?:la befana|le feste|natale|capodanno)|(?:a|ad) inizio (?:anno|del prossimo anno)",
+        r"na (?:de feestdagen|kerst|nieuwjaar|de jaarwisseling)|begin (?:volgend )?jaar|in het nieuwe jaar",
+        r"depois (?:das festas|do natal|do ano novo|das ferias)|(?:no )?inicio do (?:ano|proximo ano)",
+    ]
+);
+
+lexicon!(
+    /// Someone else must approve first: a board, a committee, procurement, finance.
+    APPROVAL,
+    [
+        r"(?:need|needs|require|requires|would need|needing|waiting for|wait for|pending|subject to) (?:the |an? |our |their )?(?:sign-?off|approval|budget approval|green light)",
+        r"(?:go|goes|going|run|runs|be run|be routed|routed|pass|passes) (?:through|past|via|by) (?:our |the )?(?:procurement|purchasing|finance|legal|board|committee|cfo|management|it steering)",
+        r"(?:board|committee|cfo|finance|procurement|management|leadership) (?:has|have|needs?|would need|must|will have) to (?:approve|sign off|decide|agree|green-?light)",
+        r"on the (?:agenda|next (?:board|committee) meeting)",
+        r"genehmig\w*|freigabe|freigeben|verwaltungsrat|aufsichtsrat|(?:uber|via) (?:den |die )?(?:zentralen? )?einkauf|zustimmung (?:der|des|von)",
+        r"validation (?:de|du|par|en)|(?:faire |fait )?valider par|approbation|(?:passer|passe|passera) (?:par|devant) (?:le|la|les|notre|nos) (?:comite|direction|achats|service achats|daf|cfo|conseil)|comite (?:de direction|d'investissement|informatique|des achats)",
+        r"aprobacion|(?:tiene|tienen|tendria) que (?:pasar|aprobarlo|aprobarla|aprobar)|(?:pasar|pasa) por (?:el |la )?(?:comite|compras|direccion|finanzas|consejo)|comite de (?:compras|direccion|inversiones)",
+        r"approvazione|(?:passare|passa|deve passare) (?:dal|per il|per la|dalla|dal) (?:cda|consiglio|comitato|direzione|ufficio acquisti|acquisti)|\bcda\b|consiglio di amministrazione",
+        r"goedkeuring|goedkeuren|(?:langs|via) (?:de )?(?:inkoop|inkoopafdeling|directie|cfo|raad van bestuur)",
+        r"aprovacao|(?:passar|passa) (?:pelo|pela) (?:comite|diretoria|compras|financeiro|conselho)|(?:diretoria|conselho) (?:precisa|tem que|tera que) aprovar",
     ]
 );
 

@@ -21,7 +21,9 @@ pub static OUT_OF_OFFICE: LazyLock<Regex> = LazyLock::new(|| {
         r"|abwesen(?:d|heit)\w*|nicht im (?:buro|haus|hause)|ausser haus|im (?:jahres)?urlaub|in (?:elternzeit|urlaub|den ferien|mutterschutz)",
         r"|wieder (?:im buro|erreichbar|im hause|zuruck)|(?:ab dem|ab) \d+\.(?: ?\d+\.)?(?: \w+)? (?:wieder|bin ich wieder)",
         r"|absente?s? (?:du bureau|jusqu)|(?:je suis|je serai) (?:actuellement )?(?:absente?|en conges?|en vacances|en deplacement|en formation|en seminaire)|sans acces a (?:ma|mes) (?:messagerie|e-?mails)|en conge (?:maternite|paternite|parental|maladie)|ne consulte pas (?:ma messagerie|mes (?:e-?mails|mails))|de retour (?:le|au bureau|a partir)",
-        r"|fuera de la oficina|(?:estoy|estare) (?:de vacaciones|fuera|ausente|de viaje|de licencia|en capacitacion)|ausente hasta",
+        r"|fuera de la oficina|(?:estoy|estare) (?:unos dias |unos dias de )?(?:de vacaciones|fuera|ausente|de viaje|de licencia|en capacitacion)|ausente hasta|estare de vuelta",
+        // Offices closed for a holiday or an event.
+        r"|(?:office|offices|buro|bureau|bureaux|oficina|oficinas|ufficio|uffici|kantoor|kantoren|escritorio|escritorios)\b[^.\n]{0,50}\b(?:closed|geschlossen|fermes?|cerrad[oa]s?|chius[oi]|gesloten|fechad[oa]s?)\b",
         r"|(?:vuelvo|regreso|retomo|de vuelta|me reincorporo) (?:a la oficina |mis labores )?(?:el|a partir)|acceso limitado al correo",
         r"|fuori (?:sede|ufficio)|(?:sono|saro) (?:in ferie|assente|fuori (?:ufficio|sede))|assente (?:fino|dal)|(?:di ritorno|rientro) (?:il|lunedi|martedi|mercoledi|giovedi|venerdi|in ufficio)",
         r"|accesso (?:limitato|saltuario) (?:alla posta|all'e-?mail)|niet (?:op kantoor|aanwezig)|afwezig|met (?:vakantie|verlof)",

@@ -279,15 +279,17 @@ async fn silence_brings_a_follow_up_in_the_thread_after_n_business_days_but_not_
     assert_eq!(r.body["label"], "out_of_office", "{}", r.body);
     let opp = app.get(&format!("/api/opportunities/{opportunity}"), &token).await;
     assert_eq!(opp.body["intro_response"], Value::Null, "an OOO is not a response");
+    // Away until Thursday the 10th is back on Friday the 11th; the follow-up waits a business day more.
     assert!(at(7).follow_ups().await.unwrap().is_empty(), "Jennifer is away until the 10th");
+    assert!(at(16).follow_ups().await.unwrap().is_empty(), "not on the day she is back");
 
-    let made = at(16).follow_ups().await.unwrap();
+    let made = at(19).follow_ups().await.unwrap();
     assert_eq!(made.len(), 1);
     let follow_up = &made[0];
     assert_eq!(follow_up.in_reply_to.as_deref(), Some(message_id.as_str()));
     assert!(follow_up.subject.starts_with("Re: "));
     assert_eq!(follow_up.status.as_str(), "draft", "a follow-up still needs approval");
-    assert!(at(17).follow_ups().await.unwrap().is_empty(), "one follow-up per introduction");
+    assert!(at(20).follow_ups().await.unwrap().is_empty(), "one follow-up per introduction");
 
     let r = app.send(&follow_up.id.to_string(), &token, &json!({"acknowledge_warnings": true}), None).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
