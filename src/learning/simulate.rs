@@ -131,6 +131,26 @@ fn candidates_of(c: &Customer) -> (Approach, Vec<Approach>) {
     (rec.approach, super::candidates(&rec, &c.detection).into_iter().map(|c| c.approach).collect())
 }
 
+/// Per segment, whether the rules get it right: their usual favourite there (the one they pick for most
+/// of its customers) is the truly best candidate.
+fn rules_right_by_segment(customers: &[Customer]) -> BTreeMap<Segment, bool> {
+    let mut picks: BTreeMap<Segment, (BTreeMap<&'static str, usize>, Vec<Approach>)> = BTreeMap::new();
+    for c in customers {
+        let (rules, candidates) = candidates_of(c);
+        let entry = picks.entry(c.segment.clone()).or_default();
+        *entry.0.entry(rules.as_str()).or_default() += 1;
+        entry.1.extend(candidates.into_iter().filter(|a| !entry.1.contains(a)).collect::<Vec<_>>());
+    }
+    picks
+        .into_iter()
+        .map(|(segment, (counts, candidates))| {
+            let usual = counts.iter().max_by_key(|(_, n)| **n).map(|(a, _)| *a).unwrap_or_default();
+            let right = best_of(&segment, &candidates).0.as_str() == usual;
+            (segment, right)
+        })
+        .collect()
+}
+
 fn best_of(segment: &Segment, candidates: &[Approach]) -> (Approach, f64) {
     candidates.iter().map(|a| (*a, truth(segment, *a))).fold((Approach::Educational, f64::MIN), |b, x| {
         if x.1 > b.1 {
@@ -216,6 +236,7 @@ pub fn run(seed: u64, weeks: usize, per_week: usize) -> Report {
     let (mut expected, mut expected_uniform, mut expected_rules, mut expected_best) = (0.0, 0.0, 0.0, 0.0);
     let mut report = Vec::new();
     let (mut wrong, mut right) = (Expected::default(), Expected::default());
+    let rules_right = rules_right_by_segment(&customers);
     for week in 1..=weeks {
         let mut outcomes: Vec<(Segment, Approach, bool)> = Vec::new();
         let mut mix: BTreeMap<String, f64> = BTreeMap::new();
@@ -229,7 +250,11 @@ pub fn run(seed: u64, weeks: usize, per_week: usize) -> Report {
             let draw: f64 = luck.random();
             let (best_approach, best) = best_of(&c.segment, &fit);
             let answered = |a: Approach| draw < truth(&c.segment, a);
-            let group = if rules == best_approach { &mut right } else { &mut wrong };
+            let group = if rules_right.get(&c.segment).copied().unwrap_or(rules == best_approach) {
+                &mut right
+            } else {
+                &mut wrong
+            };
             group.introductions += 1;
 
             group.learning += truth(&c.segment, chosen);
@@ -285,7 +310,7 @@ pub fn run(seed: u64, weeks: usize, per_week: usize) -> Report {
         let best = best_of(&c.segment, &fit).0;
         let hit = rec.approach == best;
         segments_right += usize::from(hit);
-        if rec.learning.as_ref().is_some_and(|l| l.rules_choice != best) {
+        if !rules_right.get(&c.segment).copied().unwrap_or(true) {
             rules_wrong += 1;
             rules_wrong_right += usize::from(hit);
         }
