@@ -443,6 +443,19 @@ impl<'t> Meaning<'t> {
                     _ if self.said_yes && no_to_growth_yes_to_the_rest(text, r, &self.yeses) => {
                         (Some(Positive), 0.72, Some(a))
                     }
+                    // An inline "no need, thanks" to one question and "Thursday from 2pm" to another.
+                    _ if self
+                        .time_offer
+                        .is_some_and(|t| !std::ptr::eq(sentence_at(text, t.start()), sentence_at(text, r.start()))) =>
+                    {
+                        (Some(Positive), 0.72, Some(a))
+                    }
+                    // "Add the 20. No call needed, just send the order form."
+                    _ if (self.option_one.is_some() || self.option_two.is_some() || self.upgrade.is_some())
+                        && lx::NO_CALL_NEEDED.is_match(sentence_at(text, r.start())) =>
+                    {
+                        (Some(Positive), 0.75, Some(a))
+                    }
                     _ => (Some(Negative), 0.72, Some(r)),
                 }
             }
@@ -466,14 +479,28 @@ impl<'t> Meaning<'t> {
                 if let Some(d) = holds_off.filter(|_| !answered) {
                     return (Some(Neutral), 0.7, Some(d));
                 }
-                // "A move to Enterprise needs our finance committee's sign-off": named, not yet chosen.
-                if let Some(n) = self.approval.filter(|_| !self.said_yes && !answered_in_time(self, text)) {
+                // "A move to Enterprise needs our finance committee's sign-off", "sounds great, let me run it
+                // past the team", "definitely, I've forwarded this to Marcus": not yet a yes, unless a
+                // time, an option or someone to set up the call comes with it.
+                let settled = answered
+                    || lx::HOUR.is_match(text)
+                    || lx::SCHEDULING.is_match(text)
+                    || lx::QUOTE_REQUEST.is_match(text)
+                    || answered_in_time(self, text);
+                if let Some(n) = self.approval.filter(|_| !settled) {
                     return (Some(Neutral), 0.7, Some(n));
+                }
+                // Thinking it over after the yes ("sounds great! let me run it past the team"), or passing
+                // it on instead of answering ("definitely, I've forwarded this to Marcus"); copying a
+                // colleague in while saying yes is still a yes.
+                let thinking = self.consider.filter(|c| c.start() > a.start());
+                let passed_on = self.delegate.filter(|d| FORWARDED.is_match(d.as_str()));
+                if let Some(n) = thinking.or(passed_on).filter(|_| self.strong_accept && !settled) {
+                    return (Some(Neutral), 0.66, Some(n));
                 }
                 // "Let's talk after the holidays", "contact me from 11 January": a yes put off.
                 let put_off = lx::LATER_DATE.find_iter(text).find(|d| same_sentence_near(text, a, *d));
-                if let Some(n) = put_off.filter(|_| self.time_offer.is_none() && !chose && !lx::MEETING.is_match(text))
-                {
+                if let Some(n) = put_off.filter(|_| !settled) {
                     return (Some(Neutral), 0.68, Some(n));
                 }
                 if !self.strong_accept {
@@ -530,6 +557,12 @@ fn sentence_at(text: &str, at: usize) -> &str {
     let end = text[at..].find(is_end).map_or(text.len(), |i| at + i);
     &text[start..end]
 }
+
+/// Forwarding, as opposed to copying someone in.
+static FORWARDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"forward|passing|passed|transf|transm|reenv|inoltr|doorgestuur|stuur|encaminh|weitergeleit|leite")
+        .unwrap_or_else(|e| unreachable!("{e}"))
+});
 
 /// The growth option named: the higher plan, more licences, option 2.
 static UPGRADE_TOPIC: LazyLock<Regex> = LazyLock::new(|| {

@@ -38,7 +38,7 @@ impl Case {
     }
 }
 
-const FILES: [(&str, &str); 15] = [
+const FILES: [(&str, &str); 16] = [
     ("en", include_str!("../../tests/corpus/replies/en.txt")),
     ("train2-en-de", include_str!("../../tests/corpus/replies/train2-en-de.txt")),
     ("train2-fr-it-nl", include_str!("../../tests/corpus/replies/train2-fr-it-nl.txt")),
@@ -53,6 +53,7 @@ const FILES: [(&str, &str); 15] = [
     ("replies", include_str!("../../tests/corpus/replies.txt")),
     ("train5-a", include_str!("../../tests/corpus/replies/train5-a.txt")),
     ("train5-b", include_str!("../../tests/corpus/replies/train5-b.txt")),
+    ("train6", include_str!("../../tests/corpus/replies/train6.txt")),
     ("eval2", include_str!("../../tests/corpus/replies/eval2.txt")),
 ];
 

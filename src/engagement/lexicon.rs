@@ -113,6 +113,7 @@ lexicon!(
     NO_CALL_NEEDED,
     [
         r"no need (?:for|of) (?:a |the )?(?:call|meeting|chat)",
+        r"no (?:call|meeting) (?:needed|necessary|required)",
         r"(?:pas|aucun) besoin (?:d'(?:un )?appel|de (?:call|rendez-vous|reunion|rdv))",
         r"(?:kein|keinen) (?:termin|call|anruf|gesprach) (?:notig|erforderlich|noetig)",
         r"no (?:hace falta|es necesaria|necesito|necesitamos) (?:una )?(?:llamada|reunion)",
@@ -386,6 +387,14 @@ lexicon!(
         // An inline answer: "Esto sí", "Isso sim", "Das ja", "Dit wel", "This one".
         r"(?:esto|eso|esta|este|isto|isso|essa|esse|questo|questa|das|dit|dat|ceci|cela|ca) (?:si|sim|ja|wel|oui)",
         r"yeah",
+        r"(?:ok|okay|fine|good|up|happy) for a (?:call|chat|meeting|quick call|quick chat)",
+        r"wel graag",
+        r"graag (?:even )?(?:samen )?(?:kijken|bellen|praten|afspreken|doorlopen)",
+        r"facciamo (?:una |la )?(?:call|chiamata|riunione)",
+        r"hagamos (?:una |la )?(?:llamada|reunion|call)",
+        r"faisons (?:un |le )?(?:appel|point|call)",
+        r"(?:vamos|bora) (?:fazer|marcar) (?:uma |a )?(?:call|reuniao|ligacao)",
+        r"machen wir (?:einen|ein|den) (?:call|termin|telefonat)",
         r"yep",
         r"yup",
         r"sure thing",
@@ -658,6 +667,27 @@ lexicon!(
 );
 
 lexicon!(
+    /// Someone will set up the call: "she'll book a meeting with you", "qui va te booker une rencontre".
+    SCHEDULING,
+    [
+        r"(?:book|booker|booking|schedule|scheduling|set up|setting up|send (?:you )?an invite|organi[sz]e|arrange|fix|fissare|fissera|fissiamo|organizzare|prenotare|programar|agendar|agende|marcar|reservar|afspreken|inplannen|vereinbaren|einplannen|planifier|organiser|caler|prendre|reservez|reserver) [^.!?\n]{0,25}(?:call|meeting|rencontre|rendez-vous|rdv|appel|termin|telefonat|gesprach|reunion|llamada|riunione|chiamata|afspraak|gesprek|reuniao|ligacao|chamada|slot|time|demi-heure|heure)",
+        r"(?:para que|pour qu'il|pour qu'elle|per|pra|para) (?:agende|marcar|fissare|planifie|organise|agendar)",
+    ]
+);
+
+lexicon!(
+    /// A quote, a proposal or an order form asked for: buying, even when it still goes to a committee.
+    QUOTE_REQUEST,
+    [r"quote|proposal|preventivo|devis|offerte|cotizacion|cotacao|propuesta|proposta|angebot|bon de commande|order form|purchase order"]
+);
+
+lexicon!(
+    /// An hour named: "at 10h", "14 Uhr", "3pm", "15:00", "às 15h".
+    HOUR,
+    [r"\d{1,2}(?::\d{2})?\s?(?:h\d{0,2}|uhr|am|pm|hrs)|\d{1,2}:\d{2}|(?:morning|afternoon|vormittag|nachmittag|matin|apres-midi|manana|tarde|mattina|pomeriggio|ochtend|middag|manha)s?"]
+);
+
+lexicon!(
     /// Someone else must approve first: a board, a committee, procurement, finance.
     APPROVAL,
     [
@@ -671,6 +701,8 @@ lexicon!(
         r"approvazione|(?:passare|passa|deve passare) (?:dal|per il|per la|dalla|dal) (?:cda|consiglio|comitato|direzione|ufficio acquisti|acquisti)|\bcda\b|consiglio di amministrazione",
         r"goedkeuring|goedkeuren|(?:langs|via) (?:de )?(?:inkoop|inkoopafdeling|directie|cfo|raad van bestuur)",
         r"aprovacao|(?:passar|passa) (?:pelo|pela) (?:comite|diretoria|compras|financeiro|conselho)|(?:diretoria|conselho) (?:precisa|tem que|tera que) aprovar",
+        r"(?:levo|levar|levarei|vou levar) (?:pro|para o|ao|a|para a) (?:financeiro|diretoria|comite|conselho)",
+        r"(?:consultarlo|consultarla|consultar) con (?:el|la|mi|nuestro|nuestra) (?:comite|direccion|director|directora|jefe|cfo|finanzas)",
     ]
 );
 
@@ -728,6 +760,14 @@ lexicon!(
         r"(?:te falo|te aviso|te digo)",
         r"(?:vou|vamos) (?:analisar|pensar|avaliar)",
         r"(?:te|lhe) (?:aviso|retorno|dou um retorno)",
+        r"(?:i'll|i will|we'll|we will) decide|decide (?:whether|if)",
+        r"run (?:it|this) past",
+        r"y lo veo",
+        r"dann sehen wir weiter",
+        r"(?:puis|ensuite) on verra|et je verrai",
+        r"e poi (?:vediamo|decido)",
+        r"dan zien we verder",
+        r"(?:e|que) (?:eu )?(?:vejo|decido)",
     ]
 );
 
