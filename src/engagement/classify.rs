@@ -358,7 +358,8 @@ impl<'t> Meaning<'t> {
         let unsubscribe = lx::UNSUBSCRIBE.find(text);
         let bare_yes = lx::BARE_YES.find(text);
         // Opening hours name days and times too, but offer nothing.
-        let time_offer = lx::TIME_OFFER.find(text).filter(|_| !machine::OPENING_HOURS.is_match(text));
+        let time_offer =
+            lx::TIME_OFFER.find(text).filter(|m| !machine::OPENING_HOURS.is_match(text) && !written_as_date(text, *m));
         let option_one = lx::OPTION_ONE.find(text);
         let option_two = lx::OPTION_TWO.find(text);
         let mut accept = None;
@@ -550,6 +551,17 @@ impl<'t> Meaning<'t> {
     }
 }
 
+/// "Dienstag, 1.12." is a date, not ten past one: a day and a month with a closing dot.
+fn written_as_date(text: &str, m: regex::Match<'_>) -> bool {
+    static DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(?:[^\d]|$)").unwrap_or_else(|e| unreachable!("{e}")));
+    let end = text.ceil_char_boundary((m.end() + 2).min(text.len()));
+    DATE.captures(&text[m.start()..end]).is_some_and(|c| {
+        let (day, month) = (c[1].parse::<u8>().unwrap_or(0), c[2].parse::<u8>().unwrap_or(0));
+        (1..=31).contains(&day) && (1..=12).contains(&month)
+    })
+}
+
 /// The sentence (or line) around `at`.
 fn sentence_at(text: &str, at: usize) -> &str {
     let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';');
@@ -728,6 +740,10 @@ mod tests {
         ] {
             assert_eq!(at(text).label, Label::AutoReply, "{text}");
         }
+        // "Dienstag, 1.12." is a return date, not a time offered.
+        let c = at("Ich bin auf einer Konferenz und ab Dienstag, 1.12., wieder erreichbar.");
+        assert_eq!((c.label, c.ooo_until), (Label::OutOfOffice, Some(date!(2026 - 12 - 01))), "{c:?}");
+        assert_eq!(at("Gerne, Dienstag um 10.30 passt mir.").label, Label::Positive);
         let c = at("OOO, back 2026-12-01");
         assert_eq!((c.label, c.ooo_until), (Label::OutOfOffice, Some(date!(2026 - 12 - 01))));
         let c = classify(
