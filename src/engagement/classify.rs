@@ -476,6 +476,10 @@ impl<'t> Meaning<'t> {
                 // "Interesting, but let's revisit in Q2": a deferral. A day and a time are not.
                 // An option chosen is an answer even when the other one is put off ("option 1 now, Enterprise later").
                 let chose = self.option_one.is_some() || self.option_two.is_some() || self.upgrade.is_some();
+                // ...unless the option itself is put off after a "but" ("why not the 20 licences, but our
+                // budget is voted in mid-January: chase me then").
+                let chose =
+                    chose && !self.turn.is_some_and(|t| holds_off.is_some_and(|d| d.start() > t) && a.start() < t);
                 let answered = chose || self.time_offer.is_some() || lx::MEETING.is_match(text);
                 if let Some(d) = holds_off.filter(|_| !answered) {
                     return (Some(Neutral), 0.7, Some(d));
@@ -494,7 +498,10 @@ impl<'t> Meaning<'t> {
                 // Thinking it over after the yes ("sounds great! let me run it past the team"), or passing
                 // it on instead of answering ("definitely, I've forwarded this to Marcus"); copying a
                 // colleague in while saying yes is still a yes.
-                let thinking = self.consider.filter(|c| c.start() > a.start());
+                // (Naming who joins, "con mi gerente", "mit dem Team", is not thinking it over.)
+                let thinking = self.consider.filter(|c| {
+                    c.start() > a.start() && !["con ", "mit ", "im ", "met "].iter().any(|p| c.as_str().starts_with(p))
+                });
                 let passed_on = self.delegate.filter(|d| FORWARDED.is_match(d.as_str()));
                 if let Some(n) = thinking.or(passed_on).filter(|_| self.strong_accept && !settled) {
                     return (Some(Neutral), 0.66, Some(n));
