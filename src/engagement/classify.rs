@@ -490,8 +490,7 @@ impl<'t> Meaning<'t> {
                 let settled = answered
                     || lx::HOUR.is_match(text)
                     || lx::SCHEDULING.is_match(text)
-                    || lx::QUOTE_REQUEST.is_match(text)
-                    || answered_in_time(self, text);
+                    || lx::QUOTE_REQUEST.is_match(text);
                 if let Some(n) = self.approval.filter(|_| !settled) {
                     return (Some(Neutral), 0.7, Some(n));
                 }
@@ -606,11 +605,6 @@ fn same_sentence_near(text: &str, yes: regex::Match<'_>, date: regex::Match<'_>)
     let (from, to) = if date.start() >= yes.end() { (yes.end(), date.start()) } else { (date.end(), yes.start()) };
     let between = &text[from.min(to)..to.max(from)];
     between.len() <= 40 && !between.contains(['.', '!', '?', '\n', ';'])
-}
-
-/// A day and a time offered, or a meeting booked.
-fn answered_in_time(m: &Meaning<'_>, text: &str) -> bool {
-    m.time_offer.is_some() || lx::MEETING.is_match(text)
 }
 
 /// The language of a reply's own words, among those Overture reads.

@@ -156,7 +156,7 @@ static WEEKDAY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that say the date after them is the day they are back.
 static RETURN_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"\b(?:back|return(?:ing)?|returns|reopen(?:s|ing)?|zuruck|wieder|ab|de retour|retour|reviens|des le|vuelvo|regreso|retomo|me reincorporo|me reintegro|de vuelta|reabrimos|reabre|a partir del?|rientro|torno|di ritorno|riapriamo|terug|ben er weer|volto|retorno|de volta|regresso|reabrimos|weer|vanaf)\b",
+        r"\b(?:back|return(?:ing)?|returns|reopen(?:s|ing)?|zuruck|wieder|ab|de retour|retour|reviens|des le|vuelvo|regreso|retomo|me reincorporo|me reintegro|de vuelta|reabrimos|reabre|a partir del?|rientro|torno|di ritorno|riapriamo|terug|ben er weer|volto|retorno|de volta|regresso|weer|vanaf)\b",
     )
 });
 static DAY_THEN_RETURN: LazyLock<Regex> = LazyLock::new(|| {

@@ -168,19 +168,24 @@ mod tests {
     use super::*;
     use crate::domain::{AeInvolvement, Signal, SignalKind};
 
-    #[test]
-    fn an_overrule_names_the_rules_choice_and_both_sides() {
+    /// 98 of 100 licences in use, nothing else detected.
+    fn at_the_licence_limit() -> Detection {
         let signal = Signal {
             kind: SignalKind::SeatLimit,
             strength: 0.95,
             summary: "98 of 100 licences in use".into(),
             evidence: serde_json::json!({}),
         };
-        let detection = Detection {
+        Detection {
             signals: vec![signal],
             opportunity: None,
             ae_involvement: AeInvolvement { recommended: false, reason: String::new() },
-        };
+        }
+    }
+
+    #[test]
+    fn an_overrule_names_the_rules_choice_and_both_sides() {
+        let detection = at_the_licence_limit();
         let seg = Segment {
             plan: "growth".into(),
             size: "26-100".into(),
@@ -212,17 +217,7 @@ mod tests {
 
     #[test]
     fn the_reasons_quote_the_readers_style_once_it_has_enough_introductions() {
-        let signal = Signal {
-            kind: SignalKind::SeatLimit,
-            strength: 0.95,
-            summary: "98 of 100 licences in use".into(),
-            evidence: serde_json::json!({}),
-        };
-        let detection = Detection {
-            signals: vec![signal],
-            opportunity: None,
-            ae_involvement: AeInvolvement { recommended: false, reason: String::new() },
-        };
+        let detection = at_the_licence_limit();
         let seg =
             Segment { plan: "p".into(), size: "26-100".into(), industry: String::new(), signal: "seat_limit".into() };
         let c = |sent, positive| Counts { sent, replied: positive, positive, ..Counts::default() };

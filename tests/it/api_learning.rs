@@ -292,13 +292,27 @@ async fn import_at_the_limit(app: &TestApp, token: &str, prefix: &str, industry:
     ids
 }
 
-/// Sends each customer an introduction with the given approach and records the reply the hidden truth
-/// gives: the first `positive` of each approach answer yes, the rest no.
-async fn introduce_and_answer(app: &TestApp, token: &str, plan: &[(&str, &'static str, bool)]) {
+/// Sends the customers introductions, problem-solving and educational in turn, and records the reply the
+/// hidden truth gives: the first `problem_solving_yes` and `educational_yes` of each answer yes, the rest no.
+async fn introduce_and_answer(
+    app: &TestApp,
+    token: &str,
+    customers: &[String],
+    problem_solving_yes: usize,
+    educational_yes: usize,
+) {
+    let plan: Vec<(&str, &str, bool)> = customers
+        .iter()
+        .enumerate()
+        .map(|(i, id)| match i % 2 {
+            0 => (id.as_str(), "problem_solving", i / 2 < problem_solving_yes),
+            _ => (id.as_str(), "educational", i / 2 < educational_yes),
+        })
+        .collect();
     let dir = tempfile::tempdir().expect("temp dir");
     let worker = app.worker(Arc::new(overture::delivery::FileTransport::new(dir.path()).expect("outbox")));
     let mut opportunities = Vec::new();
-    for (customer, approach, yes) in plan {
+    for (customer, approach, yes) in &plan {
         let context = app.get(&format!("/api/customers/{customer}/expansion-context"), token).await;
         assert_eq!(context.body["recommendation"]["learning"]["rules_choice"], "problem_solving", "{}", context.body);
         let draft = app.compose(customer, token, &json!({"approach": approach})).await;
@@ -323,15 +337,7 @@ async fn clear_evidence_overrules_the_rules_and_thin_evidence_does_not() {
     let admin = app.admin_token().await;
     // 60 logistics accounts at their limit: problem-solving got 5 positive replies of 30, educational 23.
     let ids = import_at_the_limit(&app, &admin, "lg", "Logistics", 70).await;
-    let plan: Vec<(&str, &'static str, bool)> = ids[..60]
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let (approach, k) = if i % 2 == 0 { ("problem_solving", i / 2) } else { ("educational", i / 2) };
-            (id.as_str(), approach, if approach == "problem_solving" { k < 5 } else { k < 23 })
-        })
-        .collect();
-    introduce_and_answer(&app, &admin, &plan).await;
+    introduce_and_answer(&app, &admin, &ids[..60], 5, 23).await;
     // Exploration stays on (the default); the settings call refreshes the evidence.
     let r = app.patch_json("/api/settings/engagement", &admin, &json!({"learning_exploration": true})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -366,15 +372,7 @@ async fn clear_evidence_overrules_the_rules_and_thin_evidence_does_not() {
     app.load_demo("other").await;
     let other = app.token("other", "dana@vendor.example").await;
     let ids = import_at_the_limit(&app, &other, "sh", "Shipping", 20).await;
-    let plan: Vec<(&str, &'static str, bool)> = ids[..16]
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let (approach, k) = if i % 2 == 0 { ("problem_solving", i / 2) } else { ("educational", i / 2) };
-            (id.as_str(), approach, if approach == "problem_solving" { k < 2 } else { k < 3 })
-        })
-        .collect();
-    introduce_and_answer(&app, &other, &plan).await;
+    introduce_and_answer(&app, &other, &ids[..16], 2, 3).await;
     let r = app.patch_json("/api/settings/engagement", &other, &json!({"learning_exploration": false})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     for id in &ids[16..] {
